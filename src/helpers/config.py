@@ -1,0 +1,39 @@
+"""Every path the project uses, resolved from one place.
+
+``BRIEFINGS_ROOT`` overrides the project root (tests build into temporary copies).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def project_root() -> Path:
+    override = os.environ.get("BRIEFINGS_ROOT")
+    if override:
+        return Path(override).resolve()
+    # src/helpers/config.py -> project root is two levels above the package.
+    return PACKAGE_DIR.parent.parent
+
+
+def raw_dir() -> Path:
+    return project_root() / "data" / "raw"
+
+
+def processed_dir() -> Path:
+    return project_root() / "data" / "processed"
+
+
+def params_dir() -> Path:
+    return project_root() / "params"
+
+
+def notebooks_dir() -> Path:
+    return project_root() / "notebooks"
+
+
+def outputs_dir() -> Path:
+    return project_root() / "outputs"

@@ -1,0 +1,39 @@
+"""One parser per report kind. The kind is detected from the content, not the file name.
+
+Each parser module exposes ``KIND``, ``detect(report) -> bool`` and
+``parse(report) -> ParsedReport``. ``parser_modules()`` lists them; ``parse_report`` picks the
+one that recognises a report and refuses reports that no parser, or more than one,
+recognises.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError
+from ..rawtext import RawReport, read_raw_report
+from .base import Finding, ParsedReport
+
+__all__ = ["Finding", "ParsedReport", "parser_modules", "detect_kind", "parse_report"]
+
+
+def parser_modules():
+    from . import daily_readiness, directives, plan02, vendors
+
+    return (daily_readiness, plan02, vendors, directives)
+
+
+
+def detect_kind(report: RawReport):
+    matches = [m for m in parser_modules() if m.detect(report)]
+    if not matches:
+        kinds = ", ".join(m.KIND for m in parser_modules())
+        raise InputError(report.path, 1, f"a report of a known kind ({kinds})", report.lines[0].strip() or None)
+    if len(matches) > 1:
+        raise InputError(report.path, 1, "a report of exactly one kind", "/".join(m.KIND for m in matches))
+    return matches[0]
+
+
+def parse_report(path: Path | str) -> ParsedReport:
+    report = read_raw_report(path)
+    return detect_kind(report).parse(report)

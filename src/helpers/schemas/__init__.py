@@ -1,0 +1,17 @@
+"""Pandera schemas for every table in ``data/processed``, in two stages.
+
+* **lax** (right after extraction): the columns exist and have the right type;
+  nulls allowed; no value checks. It catches a parser that lost a column.
+* **strict** (after cleaning and cross-checks): types, ranges, allowed values,
+  nullability and unique keys. It is what downstream code may rely on.
+
+Each table is a :class:`TableSpec`; ``TABLES`` maps the table name to it. The data
+dictionary (``docs/data_dictionary.md``) is generated from these specs.
+"""
+
+from __future__ import annotations
+
+from .spec import TableSpec, lax_schema
+from .tables import TABLES
+
+__all__ = ["TABLES", "TableSpec", "lax_schema"]

@@ -93,7 +93,7 @@ CORE_TABLES = [
             "report_date": date_col(REPORT_DATE),
             "section": text_col("Section of the report, e.g. 'I- Về hạ tầng, đường truyền, an toàn thông tin'"),
             "task_id": text_col("Stable id from the numbering, e.g. 'I.1', 'III.1.a'"),
-            "task": text_col("Task title as printed (OCR text repaired only where the clean report gives it)"),
+            "task": text_col("Task title as printed (the 27/6 OCR extract keeps its damaged diacritics)"),
             "deadline": date_col("Deadline stated for the task", nullable=True),
             "done_count": count_col("Provinces that finished the task"),
             "total": count_col("Provinces in scope (34)"),
@@ -239,14 +239,6 @@ CORE_TABLES = [
 ]
 
 TABLES: dict[str, TableSpec] = {spec.name: spec for spec in CORE_TABLES}
-
-
-def register(spec: TableSpec) -> TableSpec:
-    """Parsers' extra tables register here (see helpers.schemas.extra)."""
-    if spec.name in TABLES:
-        raise ValueError(f"table {spec.name!r} registered twice")
-    TABLES[spec.name] = spec
-    return spec
 
 
 spec = _spec  # public alias for modules that add tables

@@ -1,0 +1,71 @@
+"""The ``briefings`` command (also ``python -m helpers``).
+
+Every error reaches the user as one line on stderr and a non-zero exit code:
+2 bad input or parameters, 1 a notebook failed, 3 another run holds the lock,
+70 an internal error (``--debug`` shows its traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import BriefingsError
+
+EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_LOCKED, EXIT_INTERNAL = 0, 1, 2, 3, 70
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .ingest import run_ingest
+
+    result = run_ingest(force=args.force)
+    if result.skipped:
+        print(f"ingest: data/processed is up to date ({len(result.reports)} reports unchanged)")
+    else:
+        for r in result.reports:
+            print(f"ingest: {r['file']}: {r['kind']} {r['report_date'] or '(undated)'}")
+        total_rows = sum(result.row_counts.values())
+        print(f"ingest: {len(result.row_counts)} tables, {total_rows:,} rows, {result.findings} data-quality findings, {result.seconds:.2f} s")
+        if result.new_dates:
+            print(f"ingest: new reporting dates: {', '.join(result.new_dates)}")
+    for date in result.dates_without_params:
+        print(f"ingest: {date} has no params/{date}.yaml; its run will use params/defaults.yaml")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="briefings", description="Briefings on Vietnam's two-level local government reports.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    sub = parser.add_subparsers(dest="command", required=True)
+    ingest = sub.add_parser("ingest", help="parse data/raw into validated tables in data/processed")
+    ingest.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    ingest.set_defaults(func=cmd_ingest)
+    try:
+        from .publish.commands import add_subcommands
+    except ImportError:  # the publishing engine is optional for ingestion-only installs
+        add_subcommands = None
+    if add_subcommands is not None:
+        add_subcommands(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except BriefingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001  (the user gets one line, not a traceback)
+        if args.debug:
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc} (run 'briefings --debug ...' for the traceback)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

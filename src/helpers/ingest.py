@@ -1,0 +1,221 @@
+"""Ingestion: every report in ``data/raw`` -> validated tables in ``data/processed``.
+
+Steps: read and detect each report (kind and date come from the content) ->
+parse -> lax schema per report -> concatenate -> cross-report checks -> strict
+schema -> write all CSVs into a staging directory -> swap it in atomically.
+A run whose inputs (raw files, parser code, registry version) are unchanged is a
+no-op; ``force=True`` rebuilds anyway.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import atomic, config
+from .errors import InputError, ValidationError
+
+FINGERPRINT_FILE = "_ingest.json"
+DICTIONARY_FILE = "DATA_DICTIONARY.md"
+# Code whose change changes the tables: hashed into the fingerprint.
+_CODE_GLOBS = ("parsers/*.py", "schemas/*.py", "provinces.py", "rawtext.py", "vn_numbers.py", "ingest.py", "atomic.py")
+
+
+@dataclass
+class IngestResult:
+    skipped: bool
+    reports: list[dict] = field(default_factory=list)  # file, kind, report_date
+    new_dates: list[str] = field(default_factory=list)
+    dates_without_params: list[str] = field(default_factory=list)
+    row_counts: dict[str, int] = field(default_factory=dict)
+    findings: int = 0
+    seconds: float = 0.0
+
+
+def raw_files(raw_dir: Path) -> list[Path]:
+    """Every report in data/raw: any file but the README and hidden files."""
+    if not raw_dir.is_dir():
+        raise InputError(raw_dir, None, "a directory of raw reports")
+    files = sorted(p for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith(".") and p.name != "README.md")
+    if not files:
+        raise InputError(raw_dir, None, "at least one raw report", "an empty directory")
+    return files
+
+
+def fingerprint(files: list[Path]) -> dict:
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    raw = {}
+    for path in files:
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        raw[path.name] = sha
+        digest.update(f"raw {path.name} {sha}\n".encode())
+    for pattern in _CODE_GLOBS:
+        for path in sorted(config.PACKAGE_DIR.glob(pattern)):
+            digest.update(f"code {path.relative_to(config.PACKAGE_DIR)} ".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    digest.update(f"vietnam-provinces {version('vietnam-provinces')}".encode())
+    return {"fingerprint": digest.hexdigest(), "raw": raw}
+
+
+def _previous_state(processed: Path) -> dict | None:
+    try:
+        return json.loads((processed / FINGERPRINT_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _previous_dates(processed: Path) -> set[str]:
+    from .datastore import available_dates
+
+    return set(available_dates(processed)) if processed.exists() else set()
+
+
+def run_ingest(force: bool = False, raw_dir: Path | None = None, processed_dir: Path | None = None) -> IngestResult:
+    started = time.perf_counter()
+    raw_dir = raw_dir or config.raw_dir()
+    processed = processed_dir or config.processed_dir()
+    atomic.recover_dir(processed)
+    files = raw_files(raw_dir)
+    state = fingerprint(files)
+    previous = _previous_state(processed)
+    from .schemas import TABLES  # noqa: F401  (imported here: pandas/pandera load only when needed)
+
+    if not force and previous and previous.get("fingerprint") == state["fingerprint"]:
+        result = IngestResult(skipped=True, reports=previous.get("reports", []))
+        result.dates_without_params = _dates_without_params(processed)
+        result.seconds = time.perf_counter() - started
+        return result
+
+    old_dates = _previous_dates(processed)
+    tables, reports, findings = build_tables(files)
+    staged = atomic.staging_dir(processed)
+    try:
+        row_counts = write_tables(tables, staged)
+        (staged / DICTIONARY_FILE).write_text(data_dictionary_markdown(), encoding="utf-8")
+        manifest = {**state, "reports": reports, "row_counts": row_counts}
+        (staged / FINGERPRINT_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        (staged / ".gitkeep").touch()
+        atomic.replace_dir(staged, processed)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    dates = {r["report_date"] for r in reports if r["report_date"] and r["kind"] in ("daily_readiness", "plan02")}
+    result = IngestResult(
+        skipped=False,
+        reports=reports,
+        new_dates=sorted(dates - old_dates),
+        row_counts=row_counts,
+        findings=findings,
+    )
+    result.dates_without_params = _dates_without_params(processed)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _dates_without_params(processed: Path) -> list[str]:
+    from .datastore import available_dates
+
+    return sorted(d for d in available_dates(processed) if not (config.params_dir() / f"{d}.yaml").exists())
+
+
+def build_tables(files: list[Path]):
+    """Parse every file and return (tables, report rows, number of findings). Pure: writes nothing."""
+    import pandas as pd
+
+    from . import checks
+    from .parsers import parse_report
+    from .provinces import provinces_table
+    from .schemas import TABLES
+
+    parsed = [parse_report(path) for path in files]
+    seen: dict[tuple[str, str | None], str] = {}
+    for p in parsed:
+        key = (p.kind, p.report_date.isoformat() if p.report_date else None)
+        if key in seen:
+            raise InputError(p.report.path, 1, f"one {p.kind} report per date", f"a second one for {key[1]} (also {seen[key]})")
+        seen[key] = p.report.name
+
+    pieces: dict[str, list] = {}
+    findings_rows = []
+    report_rows = []
+    for p in parsed:
+        report_date = p.report_date.isoformat() if p.report_date else None
+        report_rows.append(
+            {"file": p.report.name, "kind": p.kind, "report_date": report_date, "as_of": p.as_of or None, "title": p.title, "sha256": p.report.sha256}
+        )
+        for name, frame in p.tables.items():
+            if name not in TABLES:
+                raise ValidationError(f"{p.report.name}: parser produced unknown table {name!r}")
+            pieces.setdefault(name, []).append(_validate(TABLES[name].lax(), frame, f"{p.report.name}: {name} (lax)"))
+        for f in p.findings:
+            findings_rows.append({"report_date": report_date, "source": f"{p.report.name} {f.source}".strip(), "check": f.check, "severity": f.severity, "detail": f.detail})
+
+    tables = {name: pd.concat(frames, ignore_index=True) for name, frames in pieces.items()}
+    tables["provinces"] = provinces_table()
+    tables["reports"] = pd.DataFrame(report_rows)
+    findings_rows.extend(checks.cross_report_findings(tables))
+    tables["data_quality"] = pd.DataFrame(findings_rows, columns=TABLES["data_quality"].columns)
+    for name in list(tables):
+        tables[name] = _conform(tables[name], TABLES[name])
+        tables[name] = _validate(TABLES[name].strict, tables[name], f"table {name} (strict)")
+    return tables, report_rows, len(findings_rows)
+
+
+def _conform(frame, spec):
+    """Column order of the spec, deterministic row order."""
+    frame = frame.reindex(columns=spec.columns)
+    if spec.sort_by:
+        frame = frame.sort_values(list(spec.sort_by), kind="stable", na_position="first").reset_index(drop=True)
+    return frame
+
+
+def _validate(schema, frame, what: str):
+    import pandera.errors
+
+    try:
+        return schema.validate(frame, lazy=False)
+    except pandera.errors.SchemaError as exc:
+        first = str(exc).strip().splitlines()[0]
+        failure = ""
+        if getattr(exc, "failure_cases", None) is not None and len(exc.failure_cases):
+            failure = f" (failure: {exc.failure_cases.head(3).to_dict('records')})"
+        raise ValidationError(f"{what}: {first}{failure}") from None
+
+
+def write_tables(tables: dict, target: Path) -> dict[str, int]:
+    counts = {}
+    for name in sorted(tables):
+        frame = tables[name]
+        frame.to_csv(target / f"{name}.csv", index=False, lineterminator="\n", encoding="utf-8")
+        counts[name] = int(len(frame))
+    return counts
+
+
+def data_dictionary_markdown() -> str:
+    from .schemas import TABLES
+
+    out = [
+        "# Data dictionary: `data/processed/`",
+        "",
+        "Generated from the pandera schemas in `src/helpers/schemas/` by `briefings ingest`; do not edit by hand.",
+        "All files are CSV, UTF-8, comma-separated, one header row. Empty cell = no value.",
+        "",
+    ]
+    for name in sorted(TABLES):
+        spec = TABLES[name]
+        out += [f"## `{name}.csv`", "", spec.description, ""]
+        if spec.key:
+            out += [f"Key: {', '.join(f'`{k}`' for k in spec.key)}", ""]
+        out += ["| column | type | nullable | checks | description |", "|---|---|---|---|---|"]
+        for column, col in spec.strict.columns.items():
+            checks_text = "; ".join(str(c.error or c.name) for c in col.checks)
+            out.append(f"| `{column}` | {col.dtype} | {'yes' if col.nullable else 'no'} | {checks_text} | {col.description or ''} |")
+        out.append("")
+    return "\n".join(out)

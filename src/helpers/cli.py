@@ -16,9 +16,17 @@ EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_LOCKED, EXIT_INTERNAL = 0, 1, 2, 3, 70
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    import gc
+
     from .ingest import run_ingest
 
-    result = run_ingest(force=args.force)
+    # Ingestion's memory is bounded (~100 MB) and holds no reference cycles worth
+    # collecting; the collector's passes over pandas' objects cost ~10% of the 2 s budget.
+    gc.disable()
+    try:
+        result = run_ingest(force=args.force)
+    finally:
+        gc.enable()
     if result.skipped:
         print(f"ingest: data/processed is up to date ({len(result.reports)} reports unchanged)")
     else:
@@ -67,5 +75,27 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def run() -> None:
+    """Console entry point: :func:`main`, tuned for a short-lived process.
+
+    Importing pandas and pandera allocates ~1e6 objects, which triggers dozens of
+    full garbage collections that find nothing to free; a higher threshold and
+    skipping interpreter teardown save ~0.35 s of the 2 s ingestion budget.
+    Every file the command writes is complete (written aside, renamed) before
+    ``main`` returns, so there is nothing left for teardown to finish.
+    """
+    import gc
+    import os
+
+    gc.set_threshold(200_000, 50, 100)
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # output piped into `head` and closed
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

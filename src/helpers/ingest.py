@@ -75,6 +75,14 @@ def _previous_dates(processed: Path) -> set[str]:
     return set(available_dates(processed)) if processed.exists() else set()
 
 
+def _finding_source(file_name: str, source: str) -> str:
+    """'<file> <part>': parsers name the document part; some already lead with the file."""
+    source = source.strip()
+    if source.startswith(file_name):
+        return source
+    return f"{file_name} {source}".strip()
+
+
 def run_ingest(force: bool = False, raw_dir: Path | None = None, processed_dir: Path | None = None) -> IngestResult:
     started = time.perf_counter()
     raw_dir = raw_dir or config.raw_dir()
@@ -83,8 +91,6 @@ def run_ingest(force: bool = False, raw_dir: Path | None = None, processed_dir: 
     files = raw_files(raw_dir)
     state = fingerprint(files)
     previous = _previous_state(processed)
-    from .schemas import TABLES  # noqa: F401  (imported here: pandas/pandera load only when needed)
-
     if not force and previous and previous.get("fingerprint") == state["fingerprint"]:
         result = IngestResult(skipped=True, reports=previous.get("reports", []))
         result.dates_without_params = _dates_without_params(processed)
@@ -148,16 +154,16 @@ def build_tables(files: list[Path]):
     for p in parsed:
         report_date = p.report_date.isoformat() if p.report_date else None
         report_rows.append(
-            {"file": p.report.name, "kind": p.kind, "report_date": report_date, "as_of": p.as_of or None, "title": p.title, "sha256": p.report.sha256}
+            {"file": p.report.name, "kind": p.kind, "report_date": report_date, "as_of": p.as_of or None, "title": p.title, "notice": p.notice or None, "sha256": p.report.sha256}
         )
         for name, frame in p.tables.items():
             if name not in TABLES:
                 raise ValidationError(f"{p.report.name}: parser produced unknown table {name!r}")
-            pieces.setdefault(name, []).append(_validate(TABLES[name].lax(), frame, f"{p.report.name}: {name} (lax)"))
+            pieces.setdefault(name, []).append((p.report.name, frame))
         for f in p.findings:
-            findings_rows.append({"report_date": report_date, "source": f"{p.report.name} {f.source}".strip(), "check": f.check, "severity": f.severity, "detail": f.detail})
+            findings_rows.append({"report_date": report_date, "source": _finding_source(p.report.name, f.source), "check": f.check, "severity": f.severity, "detail": f.detail})
 
-    tables = {name: pd.concat(frames, ignore_index=True) for name, frames in pieces.items()}
+    tables = {name: _lax_table(TABLES[name], named) for name, named in pieces.items()}
     tables["provinces"] = provinces_table()
     tables["reports"] = pd.DataFrame(report_rows)
     findings_rows.extend(checks.cross_report_findings(tables))
@@ -166,6 +172,27 @@ def build_tables(files: list[Path]):
         tables[name] = _conform(tables[name], TABLES[name])
         tables[name] = _validate(TABLES[name].strict, tables[name], f"table {name} (strict)")
     return tables, report_rows, len(findings_rows)
+
+
+def _lax_table(spec, named_frames: list):
+    """Concatenate one table's pieces (one per report) and apply its lax schema once.
+
+    One validation per table rather than per report keeps ingestion inside its time
+    budget; when it fails, the pieces are checked one by one so the error names the file.
+    """
+    import pandas as pd
+
+    schema = spec.lax()
+    frames = [frame for _, frame in named_frames]
+    whole = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    try:
+        return _validate(schema, whole, f"{named_frames[0][0]}: {spec.name} (lax)")
+    except ValidationError:
+        if len(frames) == 1:
+            raise
+        for file_name, frame in named_frames:
+            _validate(schema, frame, f"{file_name}: {spec.name} (lax)")
+        raise
 
 
 def _conform(frame, spec):

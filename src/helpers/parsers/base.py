@@ -40,6 +40,7 @@ class ParsedReport:
     report_date: dt.date | None  # None only for undated documents (vendor summary)
     as_of: str  # ISO timestamp or date of the data, as stated in the document ("" if none)
     title: str  # the document's own title, for citing it in briefings
+    notice: str = ""  # a distribution restriction the document prints (e.g. not for press), verbatim
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
 

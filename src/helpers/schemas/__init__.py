@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from .spec import TableSpec, lax_schema
 from .tables import TABLES
-from . import extra_daily, extra_directives, extra_plan02, extra_vendors
+from . import extra_daily, extra_directives, extra_plan02, extra_plan02_blocs, extra_vendors
 
-for _module in (extra_daily, extra_plan02, extra_vendors, extra_directives):
+for _module in (extra_daily, extra_plan02, extra_plan02_blocs, extra_vendors, extra_directives):
     for _spec in _module.EXTRA_TABLES:
         if _spec.name in TABLES:
             raise RuntimeError(f"table {_spec.name!r} defined twice")

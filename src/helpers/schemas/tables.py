@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera import Check
 
-from .spec import TableSpec
+from .spec import TableSpec, TEXT
 
 ISO_DATE = Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")
 PCT = Check.in_range(0, 100)
@@ -28,14 +28,14 @@ def province_col(nullable: bool = False, description: str = "Official province c
 
 
 def date_col(description: str, nullable: bool = False) -> pa.Column:
-    return pa.Column(str, ISO_DATE, nullable=nullable, description=description)
+    return pa.Column(TEXT, ISO_DATE, nullable=nullable, description=description)
 
 
 def text_col(description: str, nullable: bool = False, isin: list[str] | None = None) -> pa.Column:
     checks = [Check.isin(isin)] if isin else []
     if not nullable:
         checks.append(Check.str_length(min_value=1))
-    return pa.Column(str, checks, nullable=nullable, description=description)
+    return pa.Column(TEXT, checks, nullable=nullable, description=description)
 
 
 def count_col(description: str, nullable: bool = False) -> pa.Column:
@@ -82,6 +82,7 @@ CORE_TABLES = [
             "report_date": date_col(REPORT_DATE, nullable=True),
             "as_of": text_col("Time the data refer to, as stated by the document (ISO)", nullable=True),
             "title": text_col("The document's own title"),
+            "notice": text_col("Distribution restriction printed by the document (e.g. not for press or social media), verbatim", nullable=True),
             "sha256": text_col("SHA-256 of the raw file"),
         },
         key=["file"],
@@ -162,7 +163,7 @@ CORE_TABLES = [
     ),
     _spec(
         "bloc_completion",
-        "Plan-02 report, appendix 21: completion rate of the four commune blocs per province.",
+        "Plan-02 report, appendix 21: phase-2 criteria completion rate of the four provincial-level blocs (party, council, committee, front) per province.",
         {
             "report_date": date_col(REPORT_DATE),
             "province_code": province_col(),

@@ -1,0 +1,137 @@
+"""The briefing of one reporting date: loads the tables once, renders each section.
+
+The notebook ``notebooks/briefing.ipynb`` creates one ``Briefing`` from its
+parameters and calls one method per section; each returns :class:`Html` (escaped,
+footnoted) or a one-line explanation when the date has no data for it.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from pathlib import Path
+
+from .. import config
+from ..datastore import BRIEFING_KINDS, load_table
+from .render import Html, absent, esc, join, para, table
+from .sources import Sources, vn_date
+
+SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"}
+
+
+class Briefing:
+    def __init__(self, report_date: str, params: dict | None = None, processed_dir: str | Path | None = None):
+        self.report_date = str(report_date)
+        self.params = params or {}
+        self.processed_dir = Path(processed_dir) if processed_dir else config.processed_dir()
+        self._tables: dict = {}
+        self.summary: dict = {"report_date": self.report_date, "headline": [], "metrics": {}}
+        self.sources = Sources(self.table("reports"), self.report_date)
+
+    # ---- data -----------------------------------------------------------------
+    def table(self, name: str):
+        if name not in self._tables:
+            self._tables[name] = load_table(name, self.processed_dir)
+        return self._tables[name]
+
+    @cached_property
+    def reports_today(self):
+        reports = self.table("reports")
+        return reports[reports["report_date"] == self.report_date]
+
+    @cached_property
+    def kinds(self) -> set[str]:
+        return set(self.reports_today["kind"])
+
+    def has(self, kind: str) -> bool:
+        return kind in self.kinds
+
+    @cached_property
+    def all_dates(self) -> list[str]:
+        reports = self.table("reports")
+        dates = reports.loc[reports["kind"].isin(BRIEFING_KINDS), "report_date"].dropna().unique()
+        return sorted(dates)
+
+    @cached_property
+    def previous_date(self) -> str | None:
+        earlier = [d for d in self.all_dates if d < self.report_date]
+        return earlier[-1] if earlier else None
+
+    def metric(self, name: str, value, label: str | None = None, shown: str | None = None) -> None:
+        """Record a key statistic in summary.json (tests assert them against the reports)."""
+        self.summary["metrics"][name] = None if value is None else (round(float(value), 4) if isinstance(value, float) else value)
+        if label and shown is not None:
+            self.summary["headline"].append({"label": label, "value": shown})
+
+    # ---- header -----------------------------------------------------------------
+    def header(self) -> Html:
+        docs = [self.sources.describe(kind, self.report_date) for kind in sorted(self.kinds)]
+        shared = [self.sources.describe("vendor_summary")] if "vendor_summary" in set(self.table("reports")["kind"]) else []
+        notices = [n for n in self.reports_today["notice"].dropna().unique()]
+        as_of = [
+            f"{esc(vn_date(r['report_date']))}: số liệu cập nhật {esc((r['as_of'] or '').replace('T', ' lúc '))}"
+            for r in self.reports_today.to_dict("records")
+            if r["kind"] in BRIEFING_KINDS
+        ]
+        parts = [
+            f'<div class="doc-header"><div class="doc-date">Ngày báo cáo: <strong>{esc(vn_date(self.report_date))}</strong></div>',
+            f'<div class="doc-asof">{"; ".join(as_of)}</div>' if as_of else "",
+            "<div class=\"doc-sources\">Nguồn: <ul>" + "".join(f"<li>{d}</li>" for d in docs + shared) + "</ul></div>",
+        ]
+        for notice in notices:
+            parts.append(f'<div class="confidential">{esc(notice)}</div>')
+        parts.append("</div>")
+        return Html("".join(parts))
+
+    def data_available(self) -> Html:
+        """Which data this date has, and which sections are therefore left out."""
+        lines = []
+        if self.has("daily_readiness"):
+            lines.append("tiến độ các nhiệm vụ sẵn sàng của 34 tỉnh, thành phố (báo cáo ngày của Bộ KH&CN)")
+        if self.has("plan02"):
+            lines.append("mức độ sẵn sàng của 3.321 xã, phường, hồ sơ nộp trực tuyến trên Cổng DVCQG và các vướng mắc (báo cáo Kế hoạch 02)")
+        if self.has("directives_notice"):
+            lines.append("các chỉ đạo của Phó Thủ tướng kèm thời hạn")
+        missing = []
+        if not self.has("daily_readiness"):
+            missing.append("tiến độ nhiệm vụ theo tỉnh (chỉ có trong báo cáo ngày tháng 6)")
+        if not self.has("plan02"):
+            missing.append("mức sẵn sàng cấp xã và tỷ lệ nộp trực tuyến (chỉ có trong báo cáo 22/9)")
+        text = "Ngày này có số liệu về: " + "; ".join(lines) + "."
+        if missing:
+            text += " Không có số liệu về: " + "; ".join(missing) + ", nên các mục đó được lược bỏ."
+        return para(esc(text))
+
+    # ---- data quality ---------------------------------------------------------------
+    def data_quality(self) -> Html:
+        dq = self.table("data_quality")
+        today = dq[(dq["report_date"] == self.report_date) | dq["report_date"].isna()]
+        if today.empty:
+            return para("Không phát hiện mâu thuẫn nào trong số liệu nguồn của ngày này.")
+        today = today.assign(severity_vi=today["severity"].map(SEVERITY_VI))
+        self.metric("data_quality_findings", int(len(today)))
+        return join(
+            [
+                para(
+                    esc(
+                        f"{len(today)} phát hiện về chất lượng số liệu: chỗ nguồn tự mâu thuẫn hoặc cần hiệu chỉnh có ghi nhận. "
+                        "Số liệu trong bản tin giữ nguyên như nguồn công bố, trừ khi có ghi chú."
+                    )
+                ),
+                table(
+                    today,
+                    [("severity_vi", "Mức", str), ("source", "Nguồn", str), ("detail", "Nội dung", str)],
+                    cls="data dq",
+                ),
+            ]
+        )
+
+    def footnotes(self) -> Html:
+        return self.sources.footnotes()
+
+    # ---- summary.json -----------------------------------------------------------------
+    def save_summary(self, output_dir: str | Path) -> Path:
+        path = Path(output_dir) / "summary.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        return path

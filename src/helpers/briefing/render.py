@@ -1,0 +1,124 @@
+"""Small HTML renderers. Every piece of text from the data is escaped here.
+
+Report text (province obstacles, task titles) is untrusted: it reaches the HTML
+only through :func:`esc`, so ``<script>`` in a report shows as text.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Sequence
+
+from ..vn_numbers import fmt_int, fmt_num, fmt_pct
+
+
+def esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+@dataclass(frozen=True)
+class Html:
+    """An HTML fragment that Jupyter displays as HTML (and nbconvert keeps)."""
+
+    body: str
+
+    def _repr_html_(self) -> str:
+        return self.body
+
+    def __add__(self, other: "Html") -> "Html":
+        return Html(self.body + other.body)
+
+    def __str__(self) -> str:
+        return self.body
+
+
+def join(parts: Iterable[Html | str]) -> Html:
+    return Html("".join(p.body if isinstance(p, Html) else p for p in parts))
+
+
+def para(text_html: str, cls: str = "") -> Html:
+    cls_attr = f' class="{cls}"' if cls else ""
+    return Html(f"<p{cls_attr}>{text_html}</p>")
+
+
+def absent(reason: str) -> Html:
+    """The one line that replaces a section a date has no data for."""
+    return Html(f'<p class="absent">{esc(reason)}</p>')
+
+
+def bullet_list(items: Sequence[str], cls: str = "") -> Html:
+    """Items are HTML already (callers escape data inside them)."""
+    cls_attr = f' class="{cls}"' if cls else ""
+    return Html(f"<ul{cls_attr}>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>")
+
+
+Formatter = Callable[[Any], str]
+
+
+def f_int(value: Any) -> str:
+    return fmt_int(value)
+
+
+def f_pct(value: Any) -> str:
+    return fmt_pct(value)
+
+
+def f_pct1(value: Any) -> str:
+    return fmt_pct(value, 1)
+
+
+def f_num2(value: Any) -> str:
+    return fmt_num(value, 2)
+
+
+def f_text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def table(
+    frame,
+    columns: Sequence[tuple[str, str, Formatter]],
+    caption: str = "",
+    cite: str = "",
+    numeric: Sequence[str] = (),
+    cls: str = "data",
+    row_class: Callable[[Any], str] | None = None,
+) -> Html:
+    """A table: ``columns`` = (column, header, formatter). Cells are escaped after formatting.
+
+    ``cite`` is a footnote marker (HTML) appended to the caption.
+    """
+    head = "".join(f'<th class="{"num" if col in numeric else ""}">{esc(header)}</th>' for col, header, _ in columns)
+    rows = []
+    for record in frame.to_dict("records"):
+        cells = "".join(
+            f'<td class="{"num" if col in numeric else ""}">{esc(fmt(record[col]))}</td>' for col, _, fmt in columns
+        )
+        rc = row_class(record) if row_class else ""
+        rows.append(f'<tr class="{rc}">{cells}</tr>' if rc else f"<tr>{cells}</tr>")
+    cap = f"<caption>{esc(caption)}{cite}</caption>" if caption or cite else ""
+    return Html(f'<table class="{cls}">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+
+
+def kpis(items: Sequence[tuple[str, str, str]]) -> Html:
+    """Headline figures: (label, value, footnote marker html)."""
+    cards = "".join(
+        f'<div class="kpi"><div class="kpi-value">{esc(value)}{cite}</div><div class="kpi-label">{esc(label)}</div></div>'
+        for label, value, cite in items
+    )
+    return Html(f'<div class="kpis">{cards}</div>')
+
+
+def figure(fig, alt: str, caption: str = "", cite: str = "") -> Html:
+    """A matplotlib figure as an inline PNG (deterministic: no metadata timestamps)."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    cap = f"<figcaption>{esc(caption)}{cite}</figcaption>" if caption or cite else ""
+    return Html(f'<figure><img alt="{esc(alt)}" src="data:image/png;base64,{data}"/>{cap}</figure>')

@@ -1,0 +1,66 @@
+"""Footnotes: every figure in a briefing cites its document and part.
+
+``Sources.cite(kind, part)`` returns a superscript marker; the same (kind, part)
+gets the same number. ``footnotes()`` renders the list at the end of the briefing.
+Document titles and dates come from the ``reports`` table, never typed here.
+"""
+
+from __future__ import annotations
+
+from .render import Html, esc
+
+KIND_LABELS = {
+    "daily_readiness": "Báo cáo ngày của Bộ Khoa học và Công nghệ",
+    "plan02": "Báo cáo của Cơ quan Thường trực BCĐ Trung ương về Kế hoạch 02-KH/BCĐTW",
+    "vendor_summary": "Báo cáo tổng hợp triển khai 05 hệ thống thông tin quan trọng",
+    "directives_notice": "Thông báo kết luận của Văn phòng Chính phủ",
+    "registry": "Danh mục đơn vị hành chính (gói vietnam-provinces)",
+    "derived": "Tính toán của nhóm phân tích",
+}
+
+
+def vn_date(iso: str | None) -> str:
+    """'2025-09-22' -> '22/9/2025' (the reports' own style)."""
+    if not iso:
+        return "không ghi ngày"
+    year, month, day = iso[:10].split("-")
+    return f"{int(day)}/{int(month)}/{year}"
+
+
+class Sources:
+    def __init__(self, reports, report_date: str):
+        self._docs: dict[str, list[dict]] = {}
+        for record in reports.to_dict("records"):
+            self._docs.setdefault(record["kind"], []).append(record)
+        self.report_date = report_date
+        self._notes: list[str] = []
+        self._index: dict[tuple, int] = {}
+
+    def document(self, kind: str, date: str | None = None) -> dict | None:
+        docs = self._docs.get(kind, [])
+        if date is not None:
+            docs = [d for d in docs if d["report_date"] == date]
+        return docs[0] if docs else None
+
+    def describe(self, kind: str, date: str | None = None) -> str:
+        doc = self.document(kind, date)
+        label = KIND_LABELS.get(kind, kind)
+        if doc is None:
+            return label
+        when = f", số liệu đến {esc(doc['as_of'].replace('T', ' '))}" if doc.get("as_of") else ""
+        return f"{esc(label)}: “{esc(doc['title'])}” ({esc(vn_date(doc['report_date']))}{when}; tệp {esc(doc['file'])})"
+
+    def cite(self, kind: str, part: str = "", date: str | None = None) -> str:
+        key = (kind, part, date)
+        if key not in self._index:
+            base = self.describe(kind, date) if kind in self._docs else esc(KIND_LABELS.get(kind, kind))
+            self._notes.append(base + (f", {esc(part)}" if part else ""))
+            self._index[key] = len(self._notes)
+        number = self._index[key]
+        return f'<sup class="fn"><a href="#fn-{number}">{number}</a></sup>'
+
+    def footnotes(self) -> Html:
+        if not self._notes:
+            return Html("")
+        items = "".join(f'<li id="fn-{i}">{note}</li>' for i, note in enumerate(self._notes, start=1))
+        return Html(f'<ol class="footnotes">{items}</ol>')

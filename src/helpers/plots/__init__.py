@@ -1,0 +1,1 @@
+"""Figures for the briefings (matplotlib/seaborn, Agg backend; each function returns a Figure)."""

@@ -1,0 +1,294 @@
+"""Papermill run of one notebook, a one-line failure summary, a deterministic .ipynb.
+
+The kernel is ``python3`` of the running interpreter (ipykernel's built-in spec with
+``sys.executable``, whatever kernelspecs are registered), so the venv's packages,
+including the editable ``helpers``, are importable in the notebook without
+registering a kernel. Kernels talk over private Unix sockets; their own log goes
+to a temporary file (its last line is quoted if the kernel dies).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .plan import KERNEL_NAME
+
+CELL_TIMEOUT = 900  # seconds per cell
+START_TIMEOUT = 60  # seconds for the kernel to start
+INJECTED_TAG = "injected-parameters"
+PARAMETERS_TAG = "parameters"
+ERROR_MARKER_TAG = "papermill-error-cell-tag"
+
+
+@dataclass
+class Failure:
+    ename: str
+    evalue: str
+    cell: int | None = None  # 1-based position in the source notebook
+    cells: int | None = None  # number of cells in the source notebook
+    exec_count: int | None = None
+    injected: bool = False  # the failing cell is papermill's injected-parameters cell
+
+    def describe(self) -> str:
+        value = " ".join(self.evalue.split()) if self.evalue else ""
+        if len(value) > 200:
+            value = value[:197] + "..."
+        where = ""
+        if self.injected:
+            where = "the injected-parameters cell"
+        elif self.cell is not None:
+            where = f"cell {self.cell} of {self.cells}"
+            if self.exec_count is not None:
+                where += f" (In [{self.exec_count}])"
+        what = f"{self.ename}: {value}" if value else self.ename
+        return f"{where}: {what}" if where else what
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ename": self.ename, "evalue": self.evalue, "cell": self.cell, "cells": self.cells, "exec_count": self.exec_count}
+
+
+@dataclass
+class ExecResult:
+    nb: Any  # nbformat.NotebookNode (normalized), or None if nothing could be read back
+    seconds: float
+    failure: Failure | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
+
+
+def _quiet() -> None:
+    # papermill warns on stderr about parameters a notebook does not declare
+    # (processed_dir, output_dir, ...): expected, not news.
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    # debugpy's "frozen modules" warning printed by every kernel start
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+
+_MANAGER = None
+
+
+def _kernel_manager_class():
+    """AsyncKernelManager that
+
+    - starts ``python3`` as ipykernel of *this* interpreter (``sys.executable``), even if
+      a user-level kernelspec named python3 points at another Python;
+    - sends the kernel process's own stdout/stderr (startup warnings, shutdown noise,
+      tracebacks of its internals) to ``kernel_log`` instead of ours. What the
+      notebook's code prints is captured in the notebook as usual."""
+    global _MANAGER
+    if _MANAGER is None:
+        from jupyter_client.kernelspec import KernelSpec
+        from jupyter_client.manager import AsyncKernelManager
+        from traitlets import Unicode
+
+        class QuietKernelManager(AsyncKernelManager):
+            kernel_log = Unicode("", help="file for the kernel process's stdout and stderr").tag(config=True)
+
+            @property
+            def kernel_spec(self):
+                if self._kernel_spec is None and self.kernel_name == KERNEL_NAME:
+                    from ipykernel.kernelspec import RESOURCES, get_kernel_dict
+
+                    self._kernel_spec = KernelSpec(resource_dir=RESOURCES, **get_kernel_dict())
+                return super().kernel_spec
+
+            async def _async_launch_kernel(self, kernel_cmd, **kw):
+                if not self.kernel_log:
+                    return await super()._async_launch_kernel(kernel_cmd, **kw)
+                with open(self.kernel_log, "ab") as log:
+                    kw["stdout"] = kw["stderr"] = log
+                    return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+        _MANAGER = QuietKernelManager
+    return _MANAGER
+
+
+def _kernel_config(socket_dir: str):
+    """Kernels talk over Unix sockets (IPC) in a private temporary folder: no TCP ports
+    open to other local users, and no 'running over TCP without encryption' warning
+    from every kernel. The socket path is unique per kernel (the default, relative
+    'kernel-ipc', would make parallel kernels in one cwd talk to each other)."""
+    from traitlets.config import Config
+
+    c = Config()
+    c.KernelManager.transport = "ipc"
+    c.KernelManager.ip = os.path.join(socket_dir, "k")
+    c.QuietKernelManager.kernel_log = os.path.join(socket_dir, "kernel.log")
+    return c
+
+
+def _log_tail(socket_dir: str) -> str:
+    try:
+        lines = [ln.strip() for ln in Path(socket_dir, "kernel.log").read_text(encoding="utf-8", errors="replace").splitlines() if ln.strip()]
+    except OSError:
+        return ""
+    return lines[-1][:200] if lines else ""
+
+
+def _first_tagged(nb, tag: str) -> int:
+    for i, cell in enumerate(nb.cells):
+        if tag in cell.get("metadata", {}).get("tags", []):
+            return i
+    return -1
+
+
+def source_cell(source_nb, executed_index: int) -> tuple[int | None, bool]:
+    """Map a cell index of the executed notebook (before papermill's error markers)
+    to the 0-based index in the source notebook; (None, True) for the injected cell."""
+    if _first_tagged(source_nb, INJECTED_TAG) >= 0:
+        return executed_index, False  # papermill replaced the cell in place
+    param = _first_tagged(source_nb, PARAMETERS_TAG)
+    injected_at = param + 1 if param >= 0 else 0
+    if executed_index == injected_at:
+        return None, True
+    return (executed_index - 1 if executed_index > injected_at else executed_index), False
+
+
+def normalize(nb, source_rel: str, output_rel: str):
+    """Strip what differs between two builds of the same inputs (in place; returns ``nb``):
+    papermill's start/end times and durations, nbclient's ``execution`` timings, random
+    ids of the cells papermill inserts, temporary paths, Styler ids, memory addresses."""
+    pm = nb.metadata.get("papermill")
+    if pm is not None:
+        for key in ("start_time", "end_time", "duration"):
+            pm.pop(key, None)
+        pm["input_path"] = source_rel
+        pm["output_path"] = output_rel
+    _stable_outputs(nb)
+    markers = 0
+    for cell in nb.cells:
+        md = cell.get("metadata", {})
+        md.pop("execution", None)
+        cpm = md.get("papermill")
+        if cpm is not None:
+            for key in ("start_time", "end_time", "duration"):
+                cpm.pop(key, None)
+        tags = md.get("tags", [])
+        if INJECTED_TAG in tags:
+            cell["id"] = INJECTED_TAG
+        elif ERROR_MARKER_TAG in tags:
+            markers += 1
+            cell["id"] = f"papermill-error-{markers}"
+    return nb
+
+
+_STYLER_TABLE_ID = re.compile(r'<table id="T_([0-9a-f]{5})"')
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]{6,16}>")
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else "".join(value)
+
+
+def _stable_outputs(nb) -> None:
+    """Outputs that differ between identical runs: pandas Styler's random table ids
+    (``T_1a2b3``, unless the notebook calls ``set_uuid``) and memory addresses in reprs
+    (``<... at 0x7f3a...>``) become stable."""
+    n = 0
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data")
+            if not data:
+                continue
+            if "text/html" in data:
+                text = _text(data["text/html"])
+                uids = list(dict.fromkeys(_STYLER_TABLE_ID.findall(text)))
+                for uid in uids:
+                    n += 1
+                    text = text.replace(f"T_{uid}", f"T_s{n}")
+                if uids:
+                    data["text/html"] = text
+            if "text/plain" in data:
+                text = _text(data["text/plain"])
+                if _ADDRESS.search(text):
+                    data["text/plain"] = _ADDRESS.sub(">", text)
+
+
+def write_notebook(nb, path: Path) -> None:
+    import nbformat
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = nbformat.writes(nb)  # sorted keys, indent 1: deterministic
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def run_notebook(
+    source: Path,
+    output: Path,
+    parameters: dict[str, Any],
+    *,
+    cwd: Path,
+    source_rel: str,
+    output_rel: str,
+    kernel_name: str = KERNEL_NAME,
+    cell_timeout: int = CELL_TIMEOUT,
+) -> ExecResult:
+    """Execute ``source`` with ``parameters`` and write the executed, normalized
+    notebook to ``output`` (also when a cell fails). Never raises for notebook errors."""
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    _quiet()
+    raw = output.with_name(f".{output.stem}.papermill.ipynb")
+    started = time.perf_counter()
+    failure = None
+    nb = None
+    socket_dir = tempfile.mkdtemp(prefix="briefings-kernel-")
+    try:
+        nb = papermill.execute_notebook(
+            str(source),
+            str(raw),
+            parameters=parameters,
+            kernel_name=kernel_name,
+            language="python",
+            cwd=str(cwd),
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            start_timeout=START_TIMEOUT,
+            execution_timeout=cell_timeout,
+            record_timing=False,
+            config=_kernel_config(socket_dir),
+            kernel_manager_class=_kernel_manager_class(),
+        )
+    except PapermillExecutionError as exc:
+        source_nb = nbformat.read(str(source), as_version=4)
+        index, injected = source_cell(source_nb, exc.cell_index)
+        failure = Failure(
+            ename=str(exc.ename),
+            evalue=str(exc.evalue),
+            cell=None if index is None else index + 1,
+            cells=len(source_nb.cells),
+            exec_count=exc.exec_count,
+            injected=injected,
+        )
+    except Exception as exc:  # kernel died, timeout, unreadable notebook, ...
+        evalue = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        tail = _log_tail(socket_dir)
+        failure = Failure(ename=type(exc).__name__, evalue=f"{evalue} (kernel log: {tail})" if tail else evalue)
+    finally:
+        shutil.rmtree(socket_dir, ignore_errors=True)
+    seconds = time.perf_counter() - started
+    if nb is None and raw.exists():
+        try:
+            nb = nbformat.read(str(raw), as_version=4)
+        except Exception:  # noqa: BLE001 - a half-written file: nothing to keep
+            nb = None
+    raw.unlink(missing_ok=True)
+    if nb is not None:
+        normalize(nb, source_rel, output_rel)
+        write_notebook(nb, output)
+    return ExecResult(nb=nb, seconds=seconds, failure=failure)

@@ -1,0 +1,201 @@
+"""What to run: the notebooks, input hashing, skip-if-unchanged.
+
+A date is skipped when its last successful run (outputs/manifest.json) had the
+same input hash and its outputs are still there. The hash covers the contents of
+(sorted paths): data/processed/*.csv, the params files used (the date's file and
+defaults.yaml), the notebooks, src/helpers/**/*.py and src/helpers/templates/**,
+plus the versions of the tools that shape the output (read from dist-info folder
+names, without importing anything) and the list of notebooks.
+
+This module must stay cheap: no pandas, papermill or nbconvert.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import config
+from ..errors import InputError
+from ..params import LoadedParams, display_path
+from . import outputs
+
+# Notebooks run for every reporting date, in this order: notebooks/<name>.ipynb ->
+# outputs/<date>/<name>.ipynb and <name>.html.
+NOTEBOOKS: tuple[str, ...] = ("briefing", "province_drilldown")
+# The notebook whose HTML must exist for a date to count as published.
+MAIN_NOTEBOOK = "briefing"
+KERNEL_NAME = "python3"
+
+# Distributions whose versions are recorded in the manifest and hashed.
+TOOLS: tuple[str, ...] = (
+    "papermill",
+    "nbconvert",
+    "nbformat",
+    "nbclient",
+    "ipykernel",
+    "jupyter_client",
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "seaborn",
+    "scipy",
+    "pandera",
+    "pydantic",
+    "PyYAML",
+    "vietnam-provinces",
+    "vn-two-level-briefings",
+)
+
+_DIST_RE = re.compile(r"^(?P<name>.+?)-(?P<version>[^-]+?)\.dist-info$")
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def tool_versions() -> dict[str, str]:
+    """Python and :data:`TOOLS` versions from ``*.dist-info`` names on sys.path (~1 ms)."""
+    wanted = {_norm(t): t for t in TOOLS}
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        if not entry or not os.path.isdir(entry):
+            continue
+        try:
+            names = os.listdir(entry)
+        except OSError:
+            continue
+        for name in names:
+            m = _DIST_RE.match(name)
+            if m:
+                key = _norm(m.group("name"))
+                if key in wanted and wanted[key] not in found:
+                    found[wanted[key]] = m.group("version")
+    return {"python": platform.python_version(), **dict(sorted(found.items()))}
+
+
+def notebook_path(name: str) -> Path:
+    return config.notebooks_dir() / f"{name}.ipynb"
+
+
+def check_notebooks(notebooks: Sequence[str]) -> None:
+    for name in notebooks:
+        path = notebook_path(name)
+        if not path.is_file():
+            raise InputError(display_path(path), None, "a notebook (the engine runs: " + ", ".join(f"{n}.ipynb" for n in notebooks) + ")", "no such file")
+
+
+class InputHasher:
+    """File hashes for one build, computed once and shared by every date."""
+
+    def __init__(self, notebooks: Sequence[str]):
+        self.notebooks = tuple(notebooks)
+        self._cache: dict[Path, str] = {}
+        self._shared: dict[str, str] | None = None
+        self.versions = tool_versions()
+
+    def _sha(self, path: Path) -> str:
+        sha = self._cache.get(path)
+        if sha is None:
+            sha = self._cache[path] = outputs.sha256_file(path)
+        return sha
+
+    def shared_inputs(self) -> dict[str, str]:
+        if self._shared is None:
+            files: dict[str, Path] = {}
+            processed = config.processed_dir()
+            if processed.is_dir():
+                for p in processed.glob("*.csv"):
+                    files[f"data/processed/{p.name}"] = p
+            for name in self.notebooks:
+                files[f"notebooks/{name}.ipynb"] = notebook_path(name)
+            pkg = config.PACKAGE_DIR
+            for p in pkg.rglob("*.py"):
+                if "__pycache__" not in p.parts:
+                    files[f"src/helpers/{p.relative_to(pkg).as_posix()}"] = p
+            templates = pkg / "templates"
+            if templates.is_dir():
+                for p in templates.rglob("*"):
+                    if p.is_file() and "__pycache__" not in p.parts:
+                        files[f"src/helpers/{p.relative_to(pkg).as_posix()}"] = p
+            self._shared = {k: self._sha(files[k]) for k in sorted(files)}
+        return self._shared
+
+    def date_inputs(self, loaded: LoadedParams) -> dict[str, str]:
+        out = dict(self.shared_inputs())
+        for path in loaded.files:
+            out[display_path(path)] = self._sha(Path(path))
+        return dict(sorted(out.items()))
+
+    def input_hash(self, date: str, inputs: Mapping[str, str]) -> str:
+        h = hashlib.sha256()
+        h.update(f"date\t{date}\nkernel\t{KERNEL_NAME}\nnotebooks\t{','.join(self.notebooks)}\n".encode())
+        for name, version in self.versions.items():
+            h.update(f"version\t{name}\t{version}\n".encode())
+        for key in sorted(inputs):
+            h.update(f"file\t{key}\t{inputs[key]}\n".encode())
+        return h.hexdigest()
+
+
+@dataclass
+class DatePlan:
+    date: str
+    loaded: LoadedParams
+    input_hash: str
+    inputs: dict[str, str] = field(repr=False)
+    run: bool
+    reason: str  # 'forced', 'new', 'inputs changed', 'last run failed', 'outputs missing', 'unchanged'
+
+
+def up_to_date(entry: Mapping[str, Any], date: str, input_hash: str, notebooks: Sequence[str]) -> tuple[bool, str]:
+    """(skip?, reason) from the date's manifest entry: skip only if the last run
+    succeeded with the same input hash and its outputs are still there."""
+    last = entry.get("last_success") or {}
+    last_run = entry.get("last_run") or {}
+    if not last:
+        return False, "last run failed" if last_run else "new"
+    if last.get("input_hash") != input_hash:
+        return False, "inputs changed"
+    if last_run.get("status") == "failed":
+        # The last good build had these inputs but a later run failed (forced, or with
+        # other inputs since reverted): run again, so that failed/ and the index's
+        # warning do not outlive the problem.
+        return False, "last run failed"
+    # outputs still there? (a cheap existence check: hashes are in the manifest)
+    recorded = last.get("outputs") or {}
+    d = outputs.date_dir(date)
+    for name in notebooks:
+        for f in (f"{name}.ipynb", f"{name}.html"):
+            if f not in recorded:
+                return False, "outputs missing"
+    for f in recorded:
+        if not (d / f).is_file():
+            return False, "outputs missing"
+    return True, "unchanged"
+
+
+def make_plans(
+    loaded: Mapping[str, LoadedParams],
+    notebooks: Sequence[str] = NOTEBOOKS,
+    force: bool = False,
+    manifest: Mapping[str, Any] | None = None,
+    hasher: InputHasher | None = None,
+) -> list[DatePlan]:
+    hasher = hasher or InputHasher(notebooks)
+    manifest = manifest if manifest is not None else outputs.read_manifest()
+    plans = []
+    for date in sorted(loaded):
+        inputs = hasher.date_inputs(loaded[date])
+        digest = hasher.input_hash(date, inputs)
+        skip, reason = up_to_date(outputs.date_entry(manifest, date), date, digest, notebooks)
+        if force:
+            skip, reason = False, "forced"
+        plans.append(DatePlan(date=date, loaded=loaded[date], input_hash=digest, inputs=inputs, run=not skip, reason=reason))
+    return plans

@@ -1,0 +1,134 @@
+"""Ingestion end to end: every report -> validated tables, cross-checks, atomic writes, timing."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+
+from helpers.datastore import available_dates
+from helpers.errors import InputError
+from helpers.ingest import FINGERPRINT_FILE, run_ingest
+from helpers.schemas import TABLES
+
+from conftest import ROOT
+
+HANOI, HCMC, LANG_SON = 1, 79, 20
+
+
+def read(processed, name):
+    return pd.read_csv(processed / f"{name}.csv", keep_default_na=False, na_values=[""])
+
+
+def test_every_table_is_written_and_passes_its_strict_schema(ingested):
+    for name, spec in TABLES.items():
+        frame = read(ingested, name)
+        assert list(frame.columns) == spec.columns, name
+        assert len(frame) > 0, name
+
+
+def test_row_counts_of_the_contract_tables(ingested):  # noqa: D103
+    counts = json.loads((ingested / FINGERPRINT_FILE).read_text())["row_counts"]
+    assert counts["provinces"] == 34
+    assert counts["commune_status"] == 34
+    assert counts["commune_readiness"] == 34 * 16
+    assert counts["task_status"] == 2 * 26 * 34
+    assert counts["vendors"] == 34 * 5
+    obstacles = read(ingested, "obstacles")
+    assert (obstacles["report_date"] == "2025-09-22").sum() == 999
+
+
+def test_reporting_dates_come_from_the_content(ingested):
+    assert sorted(available_dates(ingested)) == ["2025-06-27", "2025-06-30", "2025-09-22"]
+
+
+def test_registry_ward_counts_sum_to_3321(ingested):
+    provinces = read(ingested, "provinces")
+    assert provinces["wards"].sum() == 3321
+    assert provinces["province_code"].is_unique
+
+
+def test_headline_values_from_the_reports(ingested):
+    dossiers = read(ingested, "dossiers")
+    cumulative = dossiers[(dossiers["period_start"] == "2025-07-01") & (dossiers["period_end"] == "2025-09-21")]
+    lang_son = cumulative[cumulative["province_code"] == LANG_SON].set_index("scope")["online_rate_pct"]
+    assert lang_son["all"] == pytest.approx(34.50)
+    assert lang_son["province"] == pytest.approx(37.47)
+    assert lang_son["commune"] == pytest.approx(30.78)
+    figures = read(ingested, "report_figures").set_index("figure_id")["value"]
+    assert figures["dossiers_cumulative_all_total"] == 18072849
+
+
+def test_cross_checks_hold_in_the_written_tables(ingested):
+    status = read(ingested, "commune_status")
+    assert (status["green"] + status["yellow"] + status["red"] == status["communes"]).all()
+    provinces = read(ingested, "provinces").set_index("province_code")["wards"]
+    assert (status.set_index("province_code")["communes"] == provinces.reindex(status["province_code"]).values).all()
+    progress = read(ingested, "task_progress")
+    task_status = read(ingested, "task_status")
+    done = task_status.groupby(["report_date", "task_id"])["done"].sum()
+    merged = progress.set_index(["report_date", "task_id"])["done_count"]
+    assert (merged == done.reindex(merged.index)).all()
+    dossiers = read(ingested, "dossiers")
+    rate = 100 * dossiers["online"] / dossiers["total"]
+    assert (abs(rate - dossiers["online_rate_pct"]) <= 0.01).all()
+
+
+def test_source_contradictions_become_data_quality_rows(ingested):
+    dq = read(ingested, "data_quality")
+    title_vs_rows = dq[dq["check"] == "title_total_vs_rows"]
+    assert len(title_vs_rows) == 1
+    assert "3.319" in title_vs_rows["detail"].iloc[0] or "3319" in title_vs_rows["detail"].iloc[0]
+    # Each finding names its file once, then the part of the document.
+    assert not dq["source"].str.contains(r"\.txt.*\.txt").any()
+
+
+def test_distribution_notice_is_kept(ingested):
+    reports = read(ingested, "reports").set_index("kind")
+    assert reports.loc["plan02", "notice"] == "Báo cáo này không đăng tải trên báo, đài và các mạng xã hội."
+
+
+def test_unchanged_inputs_are_a_no_op_and_force_rebuilds(raw_copy, tmp_path):
+    processed = tmp_path / "processed"
+    first = run_ingest(raw_dir=raw_copy, processed_dir=processed)
+    assert not first.skipped and first.new_dates == ["2025-06-27", "2025-06-30", "2025-09-22"]
+    second = run_ingest(raw_dir=raw_copy, processed_dir=processed)
+    assert second.skipped
+    third = run_ingest(force=True, raw_dir=raw_copy, processed_dir=processed)
+    assert not third.skipped and third.new_dates == []
+
+
+def test_corrupt_input_leaves_processed_untouched(raw_copy, tmp_path):
+    processed = tmp_path / "processed"
+    run_ingest(raw_dir=raw_copy, processed_dir=processed)
+    before = {p.name: p.read_bytes() for p in processed.iterdir() if p.is_file()}
+    (raw_copy / "daily_readiness_2025-06-30.txt").write_bytes(b"\xff\xfe junk \x00\x01")
+    with pytest.raises(InputError) as err:
+        run_ingest(raw_dir=raw_copy, processed_dir=processed)
+    assert "daily_readiness_2025-06-30.txt" in str(err.value)
+    after = {p.name: p.read_bytes() for p in processed.iterdir() if p.is_file()}
+    assert after == before
+    assert not [p for p in tmp_path.iterdir() if p.name != "processed" and p.name != "raw"]
+
+
+def test_cli_ingest_is_under_two_seconds(raw_copy, tmp_path):
+    """Issue 2: ingesting all five reports in under 2 s of wall time (median of 3 runs)."""
+    env_root = tmp_path / "root"
+    (env_root / "data").mkdir(parents=True)
+    (env_root / "data" / "raw").symlink_to(raw_copy)
+    (env_root / "params").symlink_to(ROOT / "params")
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "helpers", "ingest", "--force"],
+            capture_output=True, text=True, env={"BRIEFINGS_ROOT": str(env_root), "PATH": "/usr/bin:/bin"},
+        )
+        times.append(time.perf_counter() - started)
+        assert done.returncode == 0, done.stderr
+    assert "22 tables" in done.stdout
+    assert sorted(times)[1] < 2.0, times

@@ -1,0 +1,567 @@
+"""The publishing engine: plan/hash/skip, manifest, atomic outputs, locks, index,
+the HTML template, the CLI commands, and one real papermill build in a temp project."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import ROOT
+from helpers.publish import execute, export, index, outputs, plan, runner
+
+FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+DATE = "2025-06-30"
+REPORTS_CSV = (
+    "file,kind,report_date,as_of,title,sha256\n"
+    "a.txt,daily_readiness,2025-06-27,,A,1\n"
+    "b.txt,daily_readiness,2025-06-30,,B,2\n"
+    "c.txt,directives_notice,2025-06-30,,C,3\n"
+    "d.txt,vendor_summary,,,D,4\n"
+)
+
+
+@pytest.fixture()
+def proj(tmp_path, monkeypatch) -> Path:
+    """A project root in tmp: params/defaults.yaml, data/processed/reports.csv, the fixture notebooks."""
+    root = tmp_path / "proj"
+    for d in ("notebooks", "params", "data/processed", "outputs"):
+        (root / d).mkdir(parents=True)
+    shutil.copy(ROOT / "params" / "defaults.yaml", root / "params" / "defaults.yaml")
+    (root / "data" / "processed" / "reports.csv").write_text(REPORTS_CSV, encoding="utf-8")
+    for name in plan.NOTEBOOKS:
+        shutil.copy(FIXTURES / f"{name}.ipynb", root / "notebooks" / f"{name}.ipynb")
+    monkeypatch.setenv("BRIEFINGS_ROOT", str(root))
+    return root
+
+
+class Lines:
+    def __init__(self):
+        self.out: list[str] = []
+        self.err: list[str] = []
+
+    def reporter(self) -> runner.Reporter:
+        return runner.Reporter(out=self.out.append, err=self.err.append)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.out + self.err)
+
+
+def fake_kernel(monkeypatch, fail: set[str] = frozenset()):
+    """Replace the papermill run: the 'executed' notebook is with_outputs.ipynb."""
+    calls = []
+
+    def run_notebook(source, output, parameters, *, cwd, source_rel, output_rel, kernel_name="python3", cell_timeout=0):
+        calls.append((Path(source).stem, parameters["report_date"]))
+        nb = nbformat.read(FIXTURES / "with_outputs.ipynb", as_version=4)
+        execute.write_notebook(nb, output)
+        name = Path(source).stem
+        if name == "briefing":
+            outputs.write_summary(parameters["output_dir"], [("Tỉnh", "34"), ("Ngày", parameters["report_date"])])
+        if name in fail:
+            return execute.ExecResult(nb=nb, seconds=0.01, failure=execute.Failure("ValueError", "boom", cell=4, cells=5, exec_count=3))
+        return execute.ExecResult(nb=nb, seconds=0.01)
+
+    monkeypatch.setattr(execute, "run_notebook", run_notebook)
+    return calls
+
+
+def build(dates=(DATE,), **kw) -> tuple[runner.RunSummary, Lines]:
+    lines = Lines()
+    kw.setdefault("jobs", 1)
+    summary = runner.run_dates(list(dates) if dates else None, all_dates=dates is None, reporter=lines.reporter(), **kw)
+    return summary, lines
+
+
+# --------------------------------------------------------------------------- plan / hash / skip
+
+
+def test_tool_versions_read_without_importing():
+    versions = plan.tool_versions()
+    assert versions["python"].startswith("3.11")
+    for name in ("papermill", "nbconvert", "nbformat", "pandas"):
+        assert re.match(r"^\d+\.\d+", versions[name]), versions
+
+
+def test_input_hash_follows_contents_not_mtimes(proj):
+    from helpers.params import load_params
+
+    def digest():
+        hasher = plan.InputHasher(plan.NOTEBOOKS)
+        loaded = load_params(DATE)
+        inputs = hasher.date_inputs(loaded)
+        return hasher.input_hash(DATE, inputs), inputs
+
+    first, inputs = digest()
+    assert list(inputs) == sorted(inputs)
+    assert "data/processed/reports.csv" in inputs and "params/defaults.yaml" in inputs and "notebooks/briefing.ipynb" in inputs
+    assert "src/helpers/publish/plan.py" in inputs and "src/helpers/templates/briefing/index.html.j2" in inputs
+    csv = proj / "data" / "processed" / "reports.csv"
+    csv.touch()
+    (proj / "data" / "processed" / "_ingest.json").write_text("{}")  # not an input
+    assert digest()[0] == first
+    csv.write_text(REPORTS_CSV + "e.txt,plan02,2025-09-22,,E,5\n", encoding="utf-8")
+    second = digest()[0]
+    assert second != first
+    (proj / "params" / f"{DATE}.yaml").write_text(f"report_date: {DATE}\n", encoding="utf-8")
+    third, inputs = digest()
+    assert third != second and f"params/{DATE}.yaml" in inputs
+    (proj / "params" / "defaults.yaml").write_text((proj / "params" / "defaults.yaml").read_text() + "\n# note\n")
+    fourth = digest()[0]
+    assert fourth != third
+    nb = proj / "notebooks" / "province_drilldown.ipynb"
+    nb.write_text(nb.read_text().replace("tỉnh:", "tỉnh/thành:"))
+    assert digest()[0] != fourth
+
+
+def test_up_to_date_rules(proj):
+    d = outputs.date_dir(DATE)
+    d.mkdir(parents=True)
+    files = {f"{n}.{ext}": "x" for n in plan.NOTEBOOKS for ext in ("ipynb", "html")}
+    for f in files:
+        (d / f).write_text("x")
+    ok = {"status": "ok", "input_hash": "H", "outputs": files}
+    assert plan.up_to_date({}, DATE, "H", plan.NOTEBOOKS) == (False, "new")
+    assert plan.up_to_date({"last_run": ok, "last_success": ok}, DATE, "H", plan.NOTEBOOKS) == (True, "unchanged")
+    assert plan.up_to_date({"last_run": ok, "last_success": ok}, DATE, "H2", plan.NOTEBOOKS) == (False, "inputs changed")
+    failed = {"status": "failed", "input_hash": "H2"}
+    assert plan.up_to_date({"last_run": failed, "last_success": ok}, DATE, "H2", plan.NOTEBOOKS) == (False, "inputs changed")
+    assert plan.up_to_date({"last_run": failed, "last_success": ok}, DATE, "H", plan.NOTEBOOKS) == (False, "last run failed")
+    assert plan.up_to_date({"last_run": failed}, DATE, "H2", plan.NOTEBOOKS) == (False, "last run failed")
+    assert plan.up_to_date({"last_run": {**failed, "input_hash": "H"}, "last_success": ok}, DATE, "H", plan.NOTEBOOKS) == (False, "last run failed")
+    (d / "briefing.html").unlink()
+    assert plan.up_to_date({"last_run": ok, "last_success": ok}, DATE, "H", plan.NOTEBOOKS) == (False, "outputs missing")
+
+
+# --------------------------------------------------------------------------- runs without a kernel
+
+
+def test_run_publishes_records_and_skips(proj, monkeypatch):
+    calls = fake_kernel(monkeypatch)
+    summary, lines = build()
+    assert summary.exit_code == 0 and summary.ran == [DATE]
+    assert f"{DATE}: no params/{DATE}.yaml, using params/defaults.yaml" in lines.out
+    assert any(re.match(rf"\[1/2\] {DATE} briefing.ipynb executed in \d+\.\d s", line) for line in lines.out), lines.out
+    d = outputs.date_dir(DATE)
+    assert sorted(p.name for p in d.iterdir()) == ["briefing.html", "briefing.ipynb", "province_drilldown.html", "province_drilldown.ipynb", "summary.json"]
+    assert not list(outputs.outputs_dir().glob(f".{DATE}.*build*"))
+    entry = outputs.read_manifest()["dates"][DATE]
+    last = entry["last_success"]
+    assert entry["last_run"] == last and last["status"] == "ok"
+    assert last["outputs"] == outputs.file_hashes(d)
+    assert last["params_file"] == "params/defaults.yaml" and last["used_defaults"] is True
+    assert {"python", "papermill", "nbconvert", "nbformat", "pandas"} <= set(last["versions"])
+    assert set(last["timings"]["briefing"]) == {"execute", "export"}
+    assert "data/processed/reports.csv" in last["inputs"]
+    assert f'href="{DATE}/briefing.html"' in (outputs.outputs_dir() / "index.html").read_text(encoding="utf-8")
+
+    calls.clear()
+    summary, lines = build()
+    assert summary.skipped == [DATE] and not summary.ran and calls == []
+    assert any("up to date, skipped" in line for line in lines.out)
+
+    summary, _ = build(force=True)
+    assert summary.ran == [DATE] and len(calls) == 2
+
+    (d / "province_drilldown.html").unlink()
+    summary, lines = build()
+    assert summary.ran == [DATE] and f"{DATE}: building (outputs missing)" in lines.out
+
+
+def test_all_dates_parallel_with_fake_kernel(proj, monkeypatch):
+    fake_kernel(monkeypatch)
+    summary, lines = build(None, jobs=2)
+    assert summary.exit_code == 0 and sorted(summary.ran) == ["2025-06-27", DATE]
+    assert [line for line in lines.out if line.startswith("[4/4] ")]
+    html = (outputs.outputs_dir() / "index.html").read_text(encoding="utf-8")
+    assert html.index(f"{DATE}/briefing.html") < html.index("2025-06-27/briefing.html")
+
+
+def test_failed_export_keeps_the_last_good_output(proj, monkeypatch):
+    fake_kernel(monkeypatch)
+    assert build()[0].exit_code == 0
+    d = outputs.date_dir(DATE)
+    good = {p.name: p.read_bytes() for p in d.iterdir()}
+    good_entry = outputs.read_manifest()["dates"][DATE]["last_success"]
+
+    def broken_export(nb, html_path, name=None):
+        raise export.ExportError(f"{html_path.name}: 2.5 MB, over the 2 MB limit of a briefing")
+
+    monkeypatch.setattr(export, "export_file", broken_export)
+    summary, lines = build(force=True)
+    assert summary.exit_code == 1 and summary.failed == [DATE]
+    assert any(line.startswith(f"FAILED {DATE} briefing.ipynb: export failed: briefing.html: 2.5 MB") for line in lines.err), lines.err
+    assert all("Traceback" not in line for line in lines.err)
+    for name, data in good.items():
+        assert (d / name).read_bytes() == data, name
+    assert sorted(p.name for p in (d / "failed").iterdir()) == ["briefing.ipynb", "province_drilldown.ipynb"]
+    assert [p.name for p in outputs.outputs_dir().glob(f".{DATE}.*")] == [f".{DATE}.lock"]  # no staging or aside folder left
+    entry = outputs.read_manifest()["dates"][DATE]
+    assert entry["last_run"]["status"] == "failed" and entry["last_success"] == good_entry
+    assert "export failed" in entry["last_run"]["errors"]["briefing"]["summary"]
+
+    monkeypatch.undo()  # export works again (and BRIEFINGS_ROOT is gone: set it back)
+    monkeypatch.setenv("BRIEFINGS_ROOT", str(proj))
+    fake_kernel(monkeypatch)
+    assert build()[0].exit_code == 0
+    assert not (d / "failed").exists()  # a good build replaces the folder, failed/ included
+
+
+def test_failed_notebook_summary_and_no_earlier_briefing(proj, monkeypatch):
+    fake_kernel(monkeypatch, fail={"briefing"})
+    summary, lines = build()
+    assert summary.exit_code == 1
+    assert lines.err[0] == (
+        f"FAILED {DATE} briefing.ipynb: cell 4 of 5 (In [3]): ValueError: boom; "
+        f"executed notebook: outputs/{DATE}/failed/briefing.ipynb (no earlier briefing for this date)"
+    )
+    d = outputs.date_dir(DATE)
+    assert [p.name for p in d.iterdir()] == ["failed"]
+    html = (outputs.outputs_dir() / "index.html").read_text(encoding="utf-8")
+    assert "Chưa có bản tin cho ngày này" in html and f"{DATE}/failed/briefing.ipynb" in html
+
+
+def test_interrupted_swap_is_recovered(proj):
+    out = outputs.outputs_dir()
+    (out / f".{DATE}.old").mkdir()
+    (out / f".{DATE}.old" / "briefing.html").write_text("old")
+    (out / f".{DATE}.new-build").mkdir()
+    (out / f".{DATE}.new-build" / "half").write_text("x")
+    with outputs.date_lock(DATE):
+        staged = outputs.prepare_staging(DATE)
+    assert (out / DATE / "briefing.html").read_text() == "old"
+    assert staged.is_dir() and not list(staged.iterdir())
+    assert not (out / f".{DATE}.old").exists()
+
+
+# --------------------------------------------------------------------------- locks
+
+HOLDER = textwrap.dedent(
+    """
+    import sys, time
+    from helpers.publish.outputs import date_lock
+    lock = date_lock(sys.argv[1])
+    assert lock.acquire(wait=False)
+    print("holding", flush=True)
+    time.sleep(float(sys.argv[2]))
+    lock.release()
+    """
+)
+
+
+def hold_lock(seconds: float) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-c", HOLDER, DATE, str(seconds)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "holding"
+    return proc
+
+
+def test_lock_contention_no_wait_exits_3(proj, monkeypatch, capsys):
+    calls = fake_kernel(monkeypatch)
+    holder = hold_lock(30)
+    try:
+        summary, lines = build(wait=False)
+        assert summary.exit_code == 3 and summary.locked == [DATE] and calls == []
+        assert any(f"{DATE}: locked by another run (pid {holder.pid})" in line for line in lines.err), lines.err
+
+        from helpers.cli import main
+
+        assert main(["run", "--date", DATE, "--no-wait"]) == 3
+        err = capsys.readouterr().err
+        assert "locked by another run" in err and "--no-wait" in err
+    finally:
+        holder.kill()
+        holder.wait()
+    assert build(wait=False)[0].exit_code == 0  # the lock dies with its process
+
+
+def test_lock_contention_waits(proj, monkeypatch):
+    fake_kernel(monkeypatch)
+    export.warm_up()  # the build loads nbconvert before locking: do it now, not while the holder sleeps
+    holder = hold_lock(1.5)
+    try:
+        started = time.perf_counter()
+        summary, lines = build(wait=True)
+        assert summary.exit_code == 0 and summary.ran == [DATE]
+        assert time.perf_counter() - started > 0.3
+        assert any("waiting for it to finish" in line and f"pid {holder.pid}" in line for line in lines.out), lines.out
+    finally:
+        holder.wait(10)
+
+
+# --------------------------------------------------------------------------- index
+
+
+def test_index_is_escaped_ordered_and_self_contained(proj):
+    out = outputs.outputs_dir()
+    for date in ("2025-06-27", "2025-09-22", DATE):
+        (out / date).mkdir()
+        (out / date / "briefing.html").write_text("<html></html>")
+    (out / "2025-09-22" / "province_drilldown.html").write_text("<html></html>")
+    outputs.write_summary(out / DATE, [{"label": "<script>alert(1)</script>", "value": 'a "b" & <c>'}, ("Tỉnh sẵn sàng", "30/34")])
+    (out / "2025-06-27" / "summary.json").write_text("{not json")
+    (out / "2025-01-01" / "failed").mkdir(parents=True)
+    (out / "2025-01-01" / "failed" / "briefing.ipynb").write_text("{}")
+    (out / "not-a-date").mkdir()
+    (out / ".2025-10-01.new-build").mkdir()
+    manifest = {"version": 1, "dates": {"2025-01-01": {"last_run": {"status": "failed", "errors": {"briefing": {"summary": "cell 2 of 3: KeyError: '<x>'"}}}}}}
+    html = index.render_index(manifest)
+    assert html.startswith("<!DOCTYPE html>\n<html lang=\"vi\">") and '<meta charset="utf-8">' in html
+    positions = [html.index(f">{index.vi_date(d)}<") for d in ("2025-09-22", DATE, "2025-06-27", "2025-01-01")]
+    assert positions == sorted(positions)
+    assert "<script" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "a &quot;b&quot; &amp; &lt;c&gt;" in html and "Tỉnh sẵn sàng" in html and "30/34" in html
+    assert "KeyError: &#x27;&lt;x&gt;&#x27;" in html and "2025-01-01/failed/briefing.ipynb" in html
+    assert "Chưa có số liệu tóm tắt" in html  # the broken summary.json
+    assert "2025-09-22/province_drilldown.html" in html and "Phân tích theo tỉnh" in html
+    assert "not-a-date" not in html and "2025-10-01" not in html
+    assert not re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", html)
+    assert index.write_index(manifest) is True and index.write_index(manifest) is False
+
+
+# --------------------------------------------------------------------------- the HTML template
+
+
+@pytest.fixture(scope="module")
+def exported() -> str:
+    nb = nbformat.read(FIXTURES / "with_outputs.ipynb", as_version=4)
+    return export.export_html(nb, name="briefing")
+
+
+def test_export_has_no_code_prompts_or_parameters(exported):
+    for marker in ("INPUT_CODE_MARKER", "import pandas", "injected-parameters", "SECRET_INJECTED", "PARAM_CELL_MARKER",
+                   "output of the parameters cell", "REMOVED_CELL_MARKER", "STDERR_MARKER", "JS_OUTPUT_MARKER", "In&nbsp;[", "Out["):
+        assert marker not in exported, marker
+    assert "Kết luận:" in exported and "Hà Nội" in exported and "#T_abc_row0_col1" in exported  # Styler table and its CSS
+
+
+def test_export_is_self_contained(exported):
+    for m in re.finditer(r"<(\w+)[^>]*?\s(src|href)\s*=\s*[\"']?([^\"'\s>]*)", exported):
+        tag, attr, value = m.groups()
+        if value.startswith(("http:", "https:", "//")):
+            assert tag == "a" and attr == "href", m.group(0)  # a plain link loads nothing
+        if attr == "src":
+            assert value.startswith("data:"), m.group(0)
+    assert 'src="data:image/png;base64,' in exported
+    assert not re.search(r"<(script|link|iframe)\b", exported, re.I)
+    assert not re.search(r"url\(\s*[\"']?(https?:)?//", exported) and "@import" not in exported
+    assert "require.js" not in exported and "mathjax" not in exported.lower() and "mermaid" not in exported.lower()
+    assert export.external_references(exported) == []
+    assert len(exported.encode()) < export.MAX_BYTES
+
+
+def test_export_escapes_text_outputs(exported):
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in exported  # stream output
+    assert "A &amp; B &lt; C" in exported
+    assert "&#x27;&lt;b&gt;plain&lt;/b&gt;&#x27;" in exported or "'&lt;b&gt;plain&lt;/b&gt;'" in exported  # text/plain result
+
+
+def test_export_page(exported):
+    assert re.match(r"<!DOCTYPE html>\s*<html lang=\"vi\">", exported)
+    assert re.search(r'<meta charset="utf-8"/?>', exported)
+    assert "<title>Bản tin ngày 30/06/2025</title>" in exported
+    assert "@page" in exported and "size: A4" in exported and "@media print" in exported
+    assert "max-width: 900px" in exported and "system-ui" in exported
+
+
+def test_export_is_deterministic_and_scripts_are_inert(exported):
+    nb = nbformat.read(FIXTURES / "with_outputs.ipynb", as_version=4)
+    assert export.export_html(nb, name="briefing") == exported
+    nb.cells.append(nbformat.v4.new_markdown_cell("<script>alert('md')</script>"))
+    html = export.export_html(nb, name="briefing")
+    assert "<script" not in html.lower() and "&lt;script>alert('md')&lt;/script>" in html
+
+
+def test_export_rejects_external_resources_and_oversize(tmp_path, monkeypatch):
+    nb = nbformat.read(FIXTURES / "with_outputs.ipynb", as_version=4)
+    cell = nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output("display_data", data={"text/html": '<img src="https://example.org/x.png">'})])
+    nb.cells.append(cell)
+    with pytest.raises(export.ExportError, match=r"briefing.html: loads external resources .*https://example.org/x.png"):
+        export.export_file(nb, tmp_path / "briefing.html")
+    assert not (tmp_path / "briefing.html").exists()
+    for text in ('<link rel="stylesheet" href="//cdn.example/x.css">', "<div style=\"background: url('http://x/y.png')\"></div>", '<script src="https://cdn/x.js"></script>'):
+        assert export.external_references(text), text
+    assert export.external_references('<a href="https://chinhphu.vn/">x</a><img src="data:image/png;base64,AA">') == []
+    monkeypatch.setattr(export, "MAX_BYTES", 1000)
+    nb.cells.pop()
+    with pytest.raises(export.ExportError, match="over the 0 MB limit|MB, over"):
+        export.export_file(nb, tmp_path / "briefing.html")
+
+
+def test_notebook_title():
+    nb = nbformat.v4.new_notebook()
+    assert export.notebook_title(nb, fallback="briefing") == "briefing"
+    nb.cells.append(nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output("display_data", data={"text/markdown": "# Bản tin *ngày* 30/06"})]))
+    assert export.notebook_title(nb) == "Bản tin ngày 30/06"
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell("intro\n\n## Tóm tắt [nhanh](#x)"))
+    assert export.notebook_title(nb) == "Tóm tắt nhanh"
+    nb.metadata["title"] = "Tiêu đề <riêng>"
+    assert export.notebook_title(nb) == "Tiêu đề <riêng>"
+    assert "<title>Tiêu đề &lt;riêng&gt;</title>" in export.export_html(nb)
+
+
+# --------------------------------------------------------------------------- execute helpers
+
+
+def test_source_cell_mapping_and_failure_line():
+    nb = nbformat.read(FIXTURES / "failing.ipynb", as_version=4)  # parameters cell at index 1
+    assert execute.source_cell(nb, 0) == (0, False)
+    assert execute.source_cell(nb, 2) == (None, True)  # the injected cell
+    assert execute.source_cell(nb, 4) == (3, False)
+    f = execute.Failure("ValueError", "không có\ndữ liệu", cell=4, cells=5, exec_count=4)
+    assert f.describe() == "cell 4 of 5 (In [4]): ValueError: không có dữ liệu"
+    assert execute.Failure("DeadKernelError", "").describe() == "DeadKernelError"
+
+
+def test_normalize_strips_timestamps():
+    nb = nbformat.read(FIXTURES / "with_outputs.ipynb", as_version=4)
+    nb.metadata["papermill"] = {"start_time": "t", "end_time": "t", "duration": 1.0, "input_path": "/tmp/x", "output_path": "/tmp/y", "parameters": {}}
+    for cell in nb.cells:
+        cell.metadata["papermill"] = {"start_time": "t", "end_time": "t", "duration": 0.1, "status": "completed", "exception": False}
+        cell.metadata["execution"] = {"iopub.status.busy": "t"}
+    nb.cells[2].id = "random123"
+    execute.normalize(nb, "notebooks/briefing.ipynb", f"outputs/{DATE}/briefing.ipynb")
+    text = nbformat.writes(nb)
+    assert '"start_time"' not in text and '"end_time"' not in text and '"duration"' not in text and '"execution"' not in text
+    assert nb.metadata.papermill["input_path"] == "notebooks/briefing.ipynb"
+    assert nb.cells[2].id == "injected-parameters"
+
+
+def test_normalize_makes_styler_ids_and_addresses_stable():
+    def run(uid: str, address: str) -> str:
+        html = f'<style type="text/css">\n#T_{uid}_row0_col0 {{ color: red; }}\n</style>\n<table id="T_{uid}"><tr><td id="T_{uid}_row0_col0">1</td></tr></table>'
+        out = nbformat.v4.new_output("display_data", data={"text/html": html, "text/plain": f"<pandas.io.formats.style.Styler at {address}>"})
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("s", id="c1", outputs=[out])])
+        return nbformat.writes(execute.normalize(nb, "a", "b"))
+
+    first = run("1a2b3", "0x7f3a2c1b5d90")
+    assert first == run("9f8e7", "0x7f00deadbeef")
+    assert "T_s1_row0_col0" in first and "1a2b3" not in first and "0x7f" not in first
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def test_cli_bad_date_and_missing_notebook_exit_2(proj, capsys):
+    from helpers.cli import main
+
+    assert main(["run", "--date", "2025-07-01"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "available: 2025-06-27, 2025-06-30" in err and "'2025-07-01'" in err
+    (proj / "notebooks" / "province_drilldown.ipynb").unlink()
+    assert main(["run", "--all"]) == 2
+    assert "notebooks/province_drilldown.ipynb" in capsys.readouterr().err
+
+
+def test_build_ingests_then_runs_all(proj, monkeypatch, capsys):
+    import types
+
+    import helpers.ingest
+    from helpers.cli import main
+
+    seen = []
+    monkeypatch.setattr(helpers.ingest, "run_ingest", lambda **kw: seen.append("ingest") or types.SimpleNamespace(skipped=False, new_dates=["2025-06-30"]))
+
+    def fake_run_dates(dates, **kw):
+        seen.append(("run", dates, kw["all_dates"], kw["jobs"], kw["wait"]))
+        return runner.RunSummary(planned=[DATE], ran=[DATE])
+
+    monkeypatch.setattr(runner, "run_dates", fake_run_dates)
+    assert main(["build", "--jobs", "3", "--no-wait"]) == 0
+    assert seen == ["ingest", ("run", None, True, 3, False)]
+    assert "ingest: new reporting dates: 2025-06-30" in capsys.readouterr().out
+
+
+def test_list_command(proj, monkeypatch, capsys):
+    from helpers.cli import main
+
+    fake_kernel(monkeypatch)
+    (proj / "params" / "2025-06-27.yaml").write_text("report_date: 2025-06-27\n")
+    assert build()[0].exit_code == 0
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["date", "data", "params", "last", "run"]
+    assert out[1].startswith(DATE) and "daily_readiness, directives_notice" in out[1] and "defaults.yaml (no params file)" in out[1] and "ok, up to date" in out[1]
+    assert out[2].startswith("2025-06-27") and "params/2025-06-27.yaml" in out[2] and "never run" in out[2]
+
+
+def test_noop_rebuild_is_fast_and_imports_nothing_heavy(proj, monkeypatch):
+    fake_kernel(monkeypatch)
+    assert build(None)[0].exit_code == 0
+    code = textwrap.dedent(
+        """
+        import sys, time
+        t = time.perf_counter()
+        from helpers.cli import main
+        rc = main(["run", "--all"])
+        took = time.perf_counter() - t
+        heavy = [m for m in ("pandas", "numpy", "papermill", "nbconvert", "nbformat", "nbclient", "jupyter_client") if m in sys.modules]
+        print("RESULT", rc, took, ",".join(heavy))
+        """
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**__import__("os").environ, "BRIEFINGS_ROOT": str(proj)})
+    line = [ln for ln in res.stdout.splitlines() if ln.startswith("RESULT")][0].split(" ")
+    assert line[1] == "0", res.stdout + res.stderr
+    assert float(line[2]) < 1.0
+    assert line[3] == "", f"heavy imports on a no-op: {line[3]}"
+    assert "all 2 dates up to date" in res.stdout
+
+
+# --------------------------------------------------------------------------- one real papermill build
+
+
+@pytest.mark.slow
+def test_real_papermill_build_failure_and_determinism(proj, capsys):
+    from helpers.cli import main
+
+    # 1. a good build of one date, both notebooks in parallel
+    assert main(["run", "--date", DATE, "--jobs", "2"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(rf"\[\d/2\] {DATE} briefing.ipynb executed in \d+\.\d s", out), out
+    d = outputs.date_dir(DATE)
+    html = (d / "briefing.html").read_text(encoding="utf-8")
+    assert "<title>Bản tin thử nghiệm</title>" in html and f"Ngày {DATE}: 2 báo cáo" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "write_summary" not in html and "injected-parameters" not in html
+    summary = json.loads((d / "summary.json").read_text(encoding="utf-8"))
+    assert summary["headline"] == [{"label": "Số báo cáo", "value": "2"}, {"label": "Ngưỡng sẵn sàng", "value": "80"}]
+    nb_text = (d / "briefing.ipynb").read_text(encoding="utf-8")
+    assert "start_time" not in nb_text and "end_time" not in nb_text and '"execution"' not in nb_text
+    assert "import csv" in nb_text  # the executed notebook keeps its code
+    assert '"id": "injected-parameters"' in nb_text
+    drill = (d / "province_drilldown.html").read_text(encoding="utf-8")
+    assert "tỉnh: (tất cả)" in drill
+    assert f"python: {sys.executable}" in drill  # the kernel is this interpreter (the venv)
+    first = {p.name: p.read_bytes() for p in d.iterdir()}
+    assert "Ngưỡng sẵn sàng" in (outputs.outputs_dir() / "index.html").read_text(encoding="utf-8")
+
+    # 2. forced rebuild: byte-identical outputs
+    assert main(["run", "--date", DATE, "--force", "--jobs", "2"]) == 0
+    assert {p.name: p.read_bytes() for p in d.iterdir()} == first
+    capsys.readouterr()
+
+    # 3. a failing briefing: one summary line, failed notebook kept, last good briefing survives
+    shutil.copy(FIXTURES / "failing.ipynb", proj / "notebooks" / "briefing.ipynb")
+    assert main(["run", "--date", DATE, "--jobs", "1"]) == 1
+    captured = capsys.readouterr()
+    failed_lines = [line for line in captured.err.splitlines() if line.startswith("FAILED")]
+    assert failed_lines == [
+        f"FAILED {DATE} briefing.ipynb: cell 4 of 5 (In [4]): ValueError: không có dữ liệu cho {DATE}; "
+        f"executed notebook: outputs/{DATE}/failed/briefing.ipynb (the last good briefing is kept)"
+    ], captured.err
+    assert "Traceback" not in captured.err and "Traceback" not in captured.out
+    for name, data in first.items():
+        assert (d / name).read_bytes() == data, name
+    failed_nb = nbformat.read(d / "failed" / "briefing.ipynb", as_version=4)
+    errors = [o for c in failed_nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+    assert errors and errors[0].ename == "ValueError"
+    entry = outputs.read_manifest()["dates"][DATE]
+    assert entry["last_run"]["status"] == "failed" and entry["last_success"]["status"] == "ok"
+    assert entry["last_run"]["errors"]["briefing"]["cell"] == 4

@@ -9,6 +9,7 @@ no-op; ``force=True`` rebuilds anyway.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import time
@@ -141,8 +142,11 @@ def build_tables(files: list[Path]):
     from .schemas import TABLES
 
     parsed = [parse_report(path) for path in files]
+    today = dt.date.today()
     seen: dict[tuple[str, str | None], str] = {}
     for p in parsed:
+        if p.report_date is not None and p.report_date > today:
+            raise InputError(p.report.path, _date_line(p.report, p.report_date), f"a report date no later than today ({today.isoformat()})", p.report_date.isoformat())
         key = (p.kind, p.report_date.isoformat() if p.report_date else None)
         if key in seen:
             raise InputError(p.report.path, 1, f"one {p.kind} report per date", f"a second one for {key[1]} (also {seen[key]})")
@@ -172,6 +176,17 @@ def build_tables(files: list[Path]):
         tables[name] = _conform(tables[name], TABLES[name])
         tables[name] = _validate(TABLES[name].strict, tables[name], f"table {name} (strict)")
     return tables, report_rows, len(findings_rows)
+
+
+def _date_line(report, date) -> int | None:
+    """First line printing ``date`` as d/m/yyyy (for the error message; None if not found)."""
+    import re
+
+    for number, line in enumerate(report.lines, start=1):
+        for m in re.finditer(r"(\d{1,2})/(\d{1,2})/(\d{4})", line):
+            if (int(m.group(3)), int(m.group(2)), int(m.group(1))) == (date.year, date.month, date.day):
+                return number
+    return None
 
 
 def _lax_table(spec, named_frames: list):

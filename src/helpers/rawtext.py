@@ -51,8 +51,8 @@ def read_raw_report(path: Path | str) -> RawReport:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(path, None, "a readable file", exc.strerror) from None
-    if not data.strip():
-        raise InputError(path, 1, "a text report", "an empty file")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(path, 1, "UTF-8 text", "UTF-16 text (byte-order mark); re-save the file as UTF-8")
     if b"\x00" in data:
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
         raise InputError(path, line, "UTF-8 text", "binary data (NUL byte)")
@@ -60,7 +60,11 @@ def read_raw_report(path: Path | str) -> RawReport:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(path, line, "UTF-8 text", f"byte 0x{data[exc.start]:02x} that is not UTF-8") from None
+        if exc.end == len(data) and exc.reason == "unexpected end of data":
+            raise InputError(path, line, "UTF-8 text", "a file that ends inside a character (truncated?)") from None
+        raise InputError(path, line, "UTF-8 text", f"byte 0x{data[exc.start]:02x} that is not UTF-8 (another encoding?)") from None
+    if not text.strip():
+        raise InputError(path, 1, "a text report", "an empty file")
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     lines = tuple(text.split("\n"))
     for number, line in enumerate(lines, start=1):

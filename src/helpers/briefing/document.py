@@ -7,22 +7,26 @@ footnoted) or a one-line explanation when the date has no data for it.
 
 from __future__ import annotations
 
-import json
 from functools import cached_property
 from pathlib import Path
 
 from .. import config
 from ..datastore import BRIEFING_KINDS, load_table
-from .render import Html, absent, esc, join, para, table
+from .june import JuneSections
+from .lead import lead_summary
+from .render import Html, absent, esc, f_num2, f_text, join, para, table
+from .september import SeptemberSections
 from .sources import Sources, vn_date
 
 SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"}
 
 
-class Briefing:
-    def __init__(self, report_date: str, params: dict | None = None, processed_dir: str | Path | None = None):
+class Briefing(JuneSections, SeptemberSections):
+    """One reporting date's briefing. ``thresholds`` is the params file's mapping."""
+
+    def __init__(self, report_date: str, thresholds: dict | None = None, processed_dir: str | Path | None = None):
         self.report_date = str(report_date)
-        self.params = params or {}
+        self.thresholds = dict(thresholds or {})
         self.processed_dir = Path(processed_dir) if processed_dir else config.processed_dir()
         self._tables: dict = {}
         self.summary: dict = {"report_date": self.report_date, "headline": [], "metrics": {}}
@@ -33,6 +37,19 @@ class Briefing:
         if name not in self._tables:
             self._tables[name] = load_table(name, self.processed_dir)
         return self._tables[name]
+
+    @cached_property
+    def province_names(self) -> dict[int, str]:
+        provinces = self.table("provinces")
+        return dict(zip(provinces["province_code"].astype(int), provinces["short_name"]))
+
+    @cached_property
+    def province_full_names(self) -> dict[int, str]:
+        provinces = self.table("provinces")
+        return dict(zip(provinces["province_code"].astype(int), provinces["province_name"]))
+
+    def _short(self, code: int) -> str:
+        return self.province_names.get(int(code), str(code))
 
     @cached_property
     def reports_today(self):
@@ -64,6 +81,50 @@ class Briefing:
             self.summary["headline"].append({"label": label, "value": shown})
 
     # ---- header -----------------------------------------------------------------
+    def title(self) -> Html:
+        return Html(f"<h1>Bản tin chuyển đổi mô hình chính quyền địa phương 2 cấp — ngày {esc(vn_date(self.report_date))}</h1>")
+
+    def lead_summary(self) -> Html:
+        return lead_summary(self)
+
+    def changes_since_previous(self) -> Html:
+        """Named numbers of this date against the previous reporting date, from the tables."""
+        from ..stats.key_metrics import LABELS_VI, key_metrics
+        from ..stats.trends import changes_since
+
+        heading = "<h2>Thay đổi so với bản tin trước</h2>"
+        previous = self.previous_date
+        if previous is None:
+            return join([heading, absent("Đây là bản tin đầu tiên của chuỗi: chưa có bản tin trước để so sánh.")])
+        tables = {name: self.table(name) for name in ("task_progress", "task_status", "commune_status", "dossiers")}
+        changes = changes_since(key_metrics(tables, previous), key_metrics(tables, self.report_date))
+        if changes.empty:
+            return join(
+                [
+                    heading,
+                    para(
+                        esc(
+                            f"Bản tin trước ({vn_date(previous)}) dựa trên loại báo cáo khác, không có chỉ số trùng để so sánh trực tiếp; "
+                            "mục “Diễn biến” cho biết các tỉnh chậm tiến độ khi đó nay ra sao."
+                        )
+                    ),
+                ]
+            )
+        frame = changes.assign(label=changes["name"].map(LABELS_VI))
+        cite = self.sources.cite("derived", f"so sánh số liệu ngày {vn_date(previous)} và {vn_date(self.report_date)} từ các bảng đã kiểm định")
+        return join(
+            [
+                heading,
+                table(
+                    frame,
+                    [("label", "Chỉ số", f_text), ("before", vn_date(previous), f_num2), ("after", vn_date(self.report_date), f_num2), ("change", "Thay đổi", f_num2)],
+                    caption=f"So với bản tin ngày {vn_date(previous)}",
+                    cite=cite,
+                    numeric=("before", "after", "change"),
+                ),
+            ]
+        )
+
     def header(self) -> Html:
         docs = [self.sources.describe(kind, self.report_date) for kind in sorted(self.kinds)]
         shared = [self.sources.describe("vendor_summary")] if "vendor_summary" in set(self.table("reports")["kind"]) else []
@@ -131,7 +192,9 @@ class Briefing:
 
     # ---- summary.json -----------------------------------------------------------------
     def save_summary(self, output_dir: str | Path) -> Path:
-        path = Path(output_dir) / "summary.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        return path
+        """summary.json next to the outputs: headline figures (for the index), metrics, ready_but_low."""
+        from ..publish.outputs import write_summary
+
+        extra = {k: v for k, v in self.summary.items() if k != "headline"}
+        headline = [(h["label"], h["value"]) for h in self.summary["headline"]]
+        return write_summary(output_dir, headline, **extra)

@@ -28,6 +28,9 @@ class Html:
     def _repr_html_(self) -> str:
         return self.body
 
+    def __repr__(self) -> str:  # the notebook's text/plain copy stays short; HTML is what shows
+        return f"<Html: {len(self.body):,} characters>"
+
     def __add__(self, other: "Html") -> "Html":
         return Html(self.body + other.body)
 

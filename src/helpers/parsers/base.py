@@ -63,18 +63,31 @@ def code_at(report: RawReport, name: str, line: int) -> int:
     return province_code(name, path=report.path, line=line)
 
 
-def int_at(report: RawReport, token: str, line: int, what: str = "an integer like 3.321") -> int:
+def int_at(report: RawReport, token: str, line: int, what: str = "an integer like 3.321", signed: bool = False) -> int:
+    """A count printed at a line; negative only when ``signed`` (no report counts below zero)."""
     try:
-        return parse_vn_int(token)
+        value = parse_vn_int(token)
     except ValueError:
         raise report.error(line, what, token) from None
+    if value < 0 and not signed:
+        raise report.error(line, "a count of 0 or more", token.strip())
+    return value
 
 
-def pct_at(report: RawReport, token: str, line: int, what: str = "a percentage like 34,50%") -> float:
+def pct_at(report: RawReport, token: str, line: int, what: str = "a percentage like 34,50%", signed: bool = False) -> float:
+    """A percentage printed at a line: a share 0–100%, or a change -100–100% when ``signed``."""
     try:
-        return parse_vn_pct(token)
+        value = parse_vn_pct(token)
     except ValueError:
         raise report.error(line, what, token) from None
+    check_pct_range(report, value, token, line, signed)
+    return value
+
+
+def check_pct_range(report: RawReport, value: float, token: str, line: int, signed: bool = False) -> None:
+    low = -100.0 if signed else 0.0
+    if not low <= value <= 100.0:
+        raise report.error(line, f"a percentage {'change ' if signed else ''}from {low:g}% to 100%", token.strip())
 
 
 _VN_DATE_RE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")

@@ -41,7 +41,7 @@ import pandas as pd
 
 from ..provinces import by_code, lookup
 from ..rawtext import RawReport
-from .base import Finding, ParsedReport, code_at, int_at, pct_at
+from .base import Finding, ParsedReport, check_pct_range, code_at, int_at, pct_at
 from .plan02_blocs import parse_bloc_appendices
 from .plan02_sections import Span, split_plan02
 
@@ -129,7 +129,9 @@ def _date_at(report: RawReport, text: str, line: int) -> dt.date:
 def _decimal_at(report: RawReport, token: str, line: int) -> float:
     if not _DECIMAL_RE.match(token):
         raise report.error(line, "a percentage without % like 96,08", token)
-    return float(token.replace(",", "."))
+    value = float(token.replace(",", "."))
+    check_pct_range(report, value, token, line)
+    return value
 
 
 def _nonblank(report: RawReport, span: Span) -> list[tuple[int, str]]:
@@ -685,7 +687,7 @@ def parse_commune_status(report: RawReport, span: Span, report_date: str) -> lis
                 "reported": int_at(report, v[4], at),
                 "reported_pct": pct_at(report, v[5], at),
                 "green_pct": pct_at(report, v[6], at),
-                "green_pct_change": pct_at(report, v[7], at),
+                "green_pct_change": pct_at(report, v[7], at, signed=True),
                 "_line": at,
             }
         )

@@ -64,7 +64,7 @@ import pandas as pd
 
 from ..provinces import by_code, registry
 from ..rawtext import RawReport
-from .base import Finding, ParsedReport, code_at, int_at
+from .base import Finding, ParsedReport, code_at, int_at, pct_at
 
 KIND = "vendor_summary"
 
@@ -356,7 +356,7 @@ def _parse_subsection(report: RawReport, letter: str, heading: str, first: int, 
             vnpt = (
                 int_at(report, m.group("count"), item.first_line),
                 int_at(report, m.group("total"), item.first_line),
-                float(m.group("pct").replace(",", ".")),
+                pct_at(report, m.group("pct") + "%", item.first_line),
                 item.first_line,
             )
         elif m := _OTHERS_RE.match(text):

@@ -39,3 +39,37 @@ def raw_copy(tmp_path) -> Path:
     for path in target.iterdir():
         path.chmod(0o644)
     return target
+
+
+def make_project_copy(target: Path) -> Path:
+    """A project root for BRIEFINGS_ROOT: copies of data/raw, params and notebooks, empty outputs."""
+    (target / "data" / "processed").mkdir(parents=True)
+    shutil.copytree(RAW, target / "data" / "raw")
+    for path in (target / "data" / "raw").iterdir():
+        path.chmod(0o644)
+    shutil.copytree(ROOT / "params", target / "params")
+    shutil.copytree(ROOT / "notebooks", target / "notebooks")
+    (target / "outputs").mkdir()
+    return target
+
+
+def run_cli(root: Path, *args: str, timeout: float = 600, **kwargs):
+    """``python -m helpers ARGS`` with BRIEFINGS_ROOT=root; returns the CompletedProcess."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "BRIEFINGS_ROOT": str(root)}
+    return subprocess.run([sys.executable, "-m", "helpers", *args], capture_output=True, text=True, env=env, timeout=timeout, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory) -> Path:
+    """A whole build (`briefings build`: ingest + every date's notebooks), once per test session.
+
+    Tests read it and must not modify it; tests that damage a build make their own copy.
+    """
+    root = make_project_copy(tmp_path_factory.mktemp("built") / "project")
+    done = run_cli(root, "build")
+    assert done.returncode == 0, f"build failed:\n{done.stdout}\n{done.stderr}"
+    return root

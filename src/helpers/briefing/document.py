@@ -16,7 +16,7 @@ from .june import JuneSections
 from .lead import lead_summary
 from .render import Html, absent, esc, f_num2, f_text, join, para, table
 from .september import SeptemberSections
-from .sources import Sources, vn_date
+from .sources import Sources, vn_date, vn_datetime
 
 SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"}
 
@@ -130,7 +130,7 @@ class Briefing(JuneSections, SeptemberSections):
         shared = [self.sources.describe("vendor_summary")] if "vendor_summary" in set(self.table("reports")["kind"]) else []
         notices = [n for n in self.reports_today["notice"].dropna().unique()]
         as_of = [
-            f"{esc(vn_date(r['report_date']))}: số liệu cập nhật {esc((r['as_of'] or '').replace('T', ' lúc '))}"
+            f"Báo cáo ngày {esc(vn_date(r['report_date']))}: số liệu cập nhật đến {esc(vn_datetime(r['as_of']))}"
             for r in self.reports_today.to_dict("records")
             if r["kind"] in BRIEFING_KINDS
         ]

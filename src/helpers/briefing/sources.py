@@ -27,6 +27,16 @@ def vn_date(iso: str | None) -> str:
     return f"{int(day)}/{int(month)}/{year}"
 
 
+def vn_datetime(iso: str | None) -> str:
+    """'2025-09-22T16:00' -> '16:00 ngày 22/9/2025'; a plain date -> '22/9/2025'."""
+    if not iso:
+        return "không ghi"
+    if "T" in iso:
+        day, time = iso.split("T", 1)
+        return f"{time} ngày {vn_date(day)}"
+    return vn_date(iso)
+
+
 class Sources:
     def __init__(self, reports, report_date: str):
         self._docs: dict[str, list[dict]] = {}
@@ -47,7 +57,7 @@ class Sources:
         label = KIND_LABELS.get(kind, kind)
         if doc is None:
             return label
-        when = f", số liệu đến {esc(doc['as_of'].replace('T', ' '))}" if doc.get("as_of") else ""
+        when = f", số liệu đến {esc(vn_datetime(doc['as_of']))}" if doc.get("as_of") else ""
         return f"{esc(label)}: “{esc(doc['title'])}” ({esc(vn_date(doc['report_date']))}{when}; tệp {esc(doc['file'])})"
 
     def cite(self, kind: str, part: str = "", date: str | None = None) -> str:

@@ -6,7 +6,7 @@
   nullability and unique keys. It is what downstream code may rely on.
 
 Each table is a :class:`TableSpec`; ``TABLES`` maps the table name to it. The data
-dictionary (``docs/data_dictionary.md``) is generated from these specs.
+dictionary (``docs/DATA_DICTIONARY.md``, also written next to the tables) is generated from these specs.
 """
 
 from __future__ import annotations

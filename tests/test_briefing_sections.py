@@ -1,0 +1,143 @@
+"""The briefing's building blocks on the real tables: numbers, wording, absent sections, escaping."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers.briefing import Briefing
+from helpers.briefing.drilldown import ProvinceDrilldown, resolve_province
+from helpers.briefing.render import esc, table
+from helpers.briefing.sources import vn_date, vn_datetime
+from helpers.errors import InputError
+from helpers.ingest import data_dictionary_markdown
+from helpers.stats import june as J
+from helpers.stats.key_metrics import key_metrics
+
+from conftest import ROOT
+
+THRESHOLDS = {"readiness_index_min": 80.0, "green_pct_min": 90.0, "online_rate_min_pct": None, "volume_index_low": 0.5, "small_group_n": 3}
+LANG_SON, HCMC = 20, 79
+
+
+@pytest.fixture(scope="module")
+def tables(ingested):
+    b = Briefing("2025-09-22", THRESHOLDS, ingested)
+    return {name: b.table(name) for name in ("task_progress", "task_status", "commune_status", "dossiers")}
+
+
+def test_key_metrics_june(tables):
+    m = key_metrics(tables, "2025-06-30")
+    assert m["tasks_complete"] == 25
+    assert m["task_province_done"] == 882
+    assert m["provinces_with_open_tasks"] == 2
+    m27 = key_metrics(tables, "2025-06-27")
+    assert m27["task_province_done"] == 623
+    assert m27["task_province_done_pct"] == pytest.approx(100 * 623 / 884)
+
+
+def test_key_metrics_september(tables):
+    m = key_metrics(tables, "2025-09-22")
+    assert m["communes_green"] == 2821
+    assert m["dossiers_total"] == 18072849
+    assert m["online_rate_national_all_pct"] == pytest.approx(100 * 13927389 / 18072849)
+    assert "tasks_complete" not in m
+
+
+def test_lead_summary_has_three_to_six_sentences_from_the_data(ingested):
+    for date in ("2025-06-27", "2025-06-30", "2025-09-22"):
+        b = Briefing(date, THRESHOLDS, ingested)
+        html = b.lead_summary().body
+        assert 3 <= len(b.summary["lead"]) <= 6, (date, b.summary["lead"])
+        assert html.count("<li") == len(b.summary["lead"])
+        assert 'class="fn"' in html  # figures cite their source
+    b = Briefing("2025-09-22", THRESHOLDS, ingested)
+    b.lead_summary()
+    text = " ".join(b.summary["lead"])
+    assert "2.821/3.321" in text and "18.072.849" in text and "Lạng Sơn (34,50%)" in text
+    b30 = Briefing("2025-06-30", THRESHOLDS, ingested)
+    b30.lead_summary()
+    assert "25/26" in b30.summary["lead"][0]
+    assert any("Tuyên Quang" in s for s in b30.summary["lead"])  # reopened task III.2.e
+
+
+def test_sections_without_data_say_so_in_one_line(ingested):
+    june = Briefing("2025-06-27", THRESHOLDS, ingested)
+    html = june.commune_readiness().body
+    assert html.count('class="absent"') == 1 and "<table" not in html
+    assert june.online_uptake().body.count('class="absent"') == 1
+    sept = Briefing("2025-09-22", THRESHOLDS, ingested)
+    assert sept.june_readiness().body.count('class="absent"') == 1
+
+
+def test_changes_since_previous(ingested):
+    first = Briefing("2025-06-27", THRESHOLDS, ingested).changes_since_previous().body
+    assert "đầu tiên" in first
+    second = Briefing("2025-06-30", THRESHOLDS, ingested).changes_since_previous().body
+    assert "623" in second and "882" in second and "259" in second
+    sept = Briefing("2025-09-22", THRESHOLDS, ingested).changes_since_previous().body
+    assert "30/6/2025" in sept and "<table" not in sept  # different kinds of report: nothing shared
+
+
+def test_ready_but_low_summary_and_paragraphs(ingested):
+    b = Briefing("2025-09-22", THRESHOLDS, ingested)
+    html = b.ready_but_low().body
+    flagged = b.summary["ready_but_low"]
+    assert flagged[0]["province_code"] == LANG_SON and flagged[0]["online_rate_pct"] == pytest.approx(34.50, abs=0.01)
+    assert {"province_code", "province_name", "readiness", "online_rate_pct"} <= set(flagged[0])
+    assert html.count('class="province-card"') == len(flagged)
+    assert "37,47%" in html and "30,78%" in html  # Lạng Sơn at province and commune level
+    assert "VNPT" in html  # vendor of its administrative-procedure system
+    assert "ρ = 0,34" in html
+
+
+def test_volume_index_of_ho_chi_minh_city(ingested):
+    b = Briefing("2025-09-22", THRESHOLDS, ingested)
+    row = b.volume.by_province.set_index("province_code").loc[HCMC]
+    assert (row["day_total"], row["june_daily_avg"]) == (1889, 17133)
+    assert row["volume_index"] == pytest.approx(1889 / 17133)
+
+
+def test_threshold_from_params_changes_the_flags(ingested):
+    strict = Briefing("2025-09-22", {**THRESHOLDS, "online_rate_min_pct": 50.0}, ingested)
+    strict.ready_but_low()
+    codes = [r["province_code"] for r in strict.summary["ready_but_low"]]
+    assert codes == [LANG_SON, 14]  # only Lạng Sơn (34,50%) and Sơn La (45,04%) are below 50%
+
+
+def test_drilldown_default_and_named_province(ingested):
+    d = ProvinceDrilldown("2025-09-22", None, THRESHOLDS, ingested)
+    assert d.code == LANG_SON  # most below its predicted rate
+    june = ProvinceDrilldown("2025-06-27", None, THRESHOLDS, ingested)
+    expected = J.open_tasks_by_province(june.table("task_status"), "2025-06-27")["province_code"].iloc[0]
+    assert june.code == expected
+    assert ProvinceDrilldown("2025-09-22", "TP. Hồ Chí Minh", THRESHOLDS, ingested).code == HCMC
+    assert "3.321" not in d.intro().body and "Lạng Sơn" in d.intro().body
+
+
+def test_resolve_province():
+    assert resolve_province("Thanh Hoá") == resolve_province("Thanh Hóa")
+    assert resolve_province("79") == HCMC
+    with pytest.raises(InputError):
+        resolve_province("Atlantis")
+    with pytest.raises(InputError):
+        resolve_province(999)
+
+
+def test_report_text_is_escaped():
+    frame = pd.DataFrame({"text": ["<script>alert(1)</script>", '<img src=x onerror="alert(2)">']})
+    html = table(frame, [("text", "Nội dung", str)]).body
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html
+    assert esc('"') == "&quot;"
+
+
+def test_vietnamese_dates():
+    assert vn_date("2025-09-22") == "22/9/2025"
+    assert vn_datetime("2025-09-22T16:00") == "16:00 ngày 22/9/2025"
+    assert vn_datetime("2025-06-30") == "30/6/2025"
+
+
+def test_committed_data_dictionary_is_up_to_date():
+    committed = (ROOT / "docs" / "DATA_DICTIONARY.md").read_text(encoding="utf-8")
+    assert committed == data_dictionary_markdown(), "run: python -c 'from helpers.ingest import data_dictionary_markdown as d; open(\"docs/DATA_DICTIONARY.md\",\"w\").write(d())'"

@@ -14,11 +14,11 @@ from .. import config
 from ..datastore import BRIEFING_KINDS, load_table
 from .june import JuneSections
 from .lead import lead_summary
-from .render import Html, absent, esc, f_num2, f_text, join, para, table
+from .quality import CHECK_LABELS_VI, SEVERITY_VI
+from .render import Html, absent, esc, f_auto, f_int, f_text, join, para, table
 from .september import SeptemberSections
 from .sources import Sources, vn_date, vn_datetime
 
-SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"}
 
 
 class Briefing(JuneSections, SeptemberSections):
@@ -117,7 +117,7 @@ class Briefing(JuneSections, SeptemberSections):
                 heading,
                 table(
                     frame,
-                    [("label", "Chỉ số", f_text), ("before", vn_date(previous), f_num2), ("after", vn_date(self.report_date), f_num2), ("change", "Thay đổi", f_num2)],
+                    [("label", "Chỉ số", f_text), ("before", vn_date(previous), f_auto), ("after", vn_date(self.report_date), f_auto), ("change", "Thay đổi", f_auto)],
                     caption=f"So với bản tin ngày {vn_date(previous)}",
                     cite=cite,
                     numeric=("before", "after", "change"),
@@ -157,7 +157,7 @@ class Briefing(JuneSections, SeptemberSections):
         if not self.has("daily_readiness"):
             missing.append("tiến độ nhiệm vụ theo tỉnh (chỉ có trong báo cáo ngày tháng 6)")
         if not self.has("plan02"):
-            missing.append("mức sẵn sàng cấp xã và tỷ lệ nộp trực tuyến (chỉ có trong báo cáo 22/9)")
+            missing.append("mức sẵn sàng cấp xã và tỷ lệ nộp trực tuyến (chỉ có trong báo cáo Kế hoạch 02)")
         text = "Ngày này có số liệu về: " + "; ".join(lines) + "."
         if missing:
             text += " Không có số liệu về: " + "; ".join(missing) + ", nên các mục đó được lược bỏ."
@@ -165,24 +165,41 @@ class Briefing(JuneSections, SeptemberSections):
 
     # ---- data quality ---------------------------------------------------------------
     def data_quality(self) -> Html:
+        """The findings of this date's documents, grouped by document and kind of problem.
+
+        Leadership sees what kind of contradiction each source has and how often; the
+        technical detail of each finding (lines, figures) is in the analyst notebook.
+        """
         dq = self.table("data_quality")
-        today = dq[(dq["report_date"] == self.report_date) | dq["report_date"].isna()]
+        used = set(self.reports_today["file"]) | set(self.table("reports").loc[lambda r: r["report_date"].isna(), "file"])
+        today = dq[dq["source"].str.split(" ").str[0].isin(used) | (dq["report_date"] == self.report_date)]
         if today.empty:
             return para("Không phát hiện mâu thuẫn nào trong số liệu nguồn của ngày này.")
-        today = today.assign(severity_vi=today["severity"].map(SEVERITY_VI))
         self.metric("data_quality_findings", int(len(today)))
+        grouped = (
+            today.assign(file=today["source"].str.split(" ").str[0])
+            .groupby(["file", "check", "severity"], as_index=False)
+            .agg(n=("detail", "size"), parts=("source", lambda s: ", ".join(sorted({x.split(" ", 1)[1] for x in s if " " in x}))))
+        )
+        order = {"error": 0, "warning": 1, "info": 2}
+        grouped = grouped.assign(
+            severity_vi=grouped["severity"].map(SEVERITY_VI),
+            problem=grouped["check"].map(lambda c: CHECK_LABELS_VI.get(c, c)),
+            _o=grouped["severity"].map(order),
+        ).sort_values(["_o", "file", "check"])
         return join(
             [
                 para(
                     esc(
-                        f"{len(today)} phát hiện về chất lượng số liệu: chỗ nguồn tự mâu thuẫn hoặc cần hiệu chỉnh có ghi nhận. "
-                        "Số liệu trong bản tin giữ nguyên như nguồn công bố, trừ khi có ghi chú."
+                        f"{len(today)} phát hiện về chất lượng số liệu trong các tài liệu nguồn của bản tin: chỗ nguồn tự mâu thuẫn hoặc cần hiệu chỉnh có ghi nhận. "
+                        "Số liệu trong bản tin giữ nguyên như nguồn công bố. Chi tiết từng phát hiện (dòng, con số) có trong sổ tay phân tích theo tỉnh."
                     )
                 ),
                 table(
-                    today,
-                    [("severity_vi", "Mức", str), ("source", "Nguồn", str), ("detail", "Nội dung", str)],
+                    grouped,
+                    [("severity_vi", "Mức", f_text), ("file", "Tài liệu", f_text), ("parts", "Phần", f_text), ("problem", "Vấn đề", f_text), ("n", "Số lần", f_int)],
                     cls="data dq",
+                    numeric=("n",),
                 ),
             ]
         )

@@ -104,7 +104,7 @@ class ProvinceDrilldown(Briefing):
         )
 
     def commune_profile(self) -> Html:
-        heading = "<h2>Xã, phường và hạ tầng (báo cáo 22/9)</h2>"
+        heading = "<h2>Xã, phường và hạ tầng (báo cáo Kế hoạch 02)</h2>"
         if not self.has("plan02"):
             return join([heading, absent("Ngày này không có báo cáo Kế hoạch 02.")])
         wide = R.indicators_wide(self._today("commune_readiness"))

@@ -17,7 +17,7 @@ from ..stats import june as J
 from ..stats import trends as TR
 from ..vn_numbers import fmt_int, fmt_pct
 from .render import Html, absent, bullet_list, esc, f_int, f_pct1, f_text, figure, join, kpis, para, table
-from .sources import vn_date
+from .sources import OCR_MARK, vn_date
 
 DAILY = "daily_readiness"
 
@@ -39,16 +39,24 @@ class JuneSections:
         clean titles on 30/6. The briefing says where each title comes from.
         """
         reports = self.table("reports")
-        ocr_dates = set(reports.loc[reports["file"].str.contains("_ocr", regex=False) & (reports["kind"] == DAILY), "report_date"])
+        ocr_dates = set(reports.loc[reports["file"].str.contains(OCR_MARK, regex=False) & (reports["kind"] == DAILY), "report_date"])
         progress = self.table("task_progress")
         clean = progress[~progress["report_date"].isin(ocr_dates)].sort_values("report_date")
         return {r["task_id"]: (r["task"], r["report_date"]) for r in clean.to_dict("records")}
 
     @cached_property
+    def _clean_section_titles(self) -> dict[str, str]:
+        """section id ('I') -> the section's title in the latest clean report (see _clean_task_titles)."""
+        progress = self.table("task_progress")
+        clean_dates = {d for _, d in self._clean_task_titles.values()}
+        clean = progress[progress["report_date"].isin(clean_dates)].sort_values("report_date")
+        return {J.section_id(t): sec for t, sec in zip(clean["task_id"], clean["section"])}
+
+    @cached_property
     def _title_note(self) -> str:
         """Footnote marker when this date's task titles are taken from a clean report."""
         reports = self.reports_today
-        is_ocr = bool(((reports["kind"] == DAILY) & reports["file"].str.contains("_ocr", regex=False)).any())
+        is_ocr = bool(((reports["kind"] == DAILY) & reports["file"].str.contains(OCR_MARK, regex=False)).any())
         if not is_ocr:
             return ""
         dates = sorted({d for _, d in self._clean_task_titles.values()})
@@ -63,7 +71,7 @@ class JuneSections:
     def june_readiness(self) -> Html:
         heading = "<h2>Tiến độ các nhiệm vụ sẵn sàng của 34 tỉnh, thành phố</h2>"
         if not self.has(DAILY):
-            return join([heading, absent("Ngày này không có báo cáo ngày về tiến độ nhiệm vụ theo tỉnh (chỉ có trong các báo cáo tháng 6), nên mục này được lược bỏ.")])
+            return Html("")  # data_available() says in one line that this section is left out
         progress, status = self.table("task_progress"), self.table("task_status")
         date = self.report_date
         overall = J.overall_completion(progress, date)
@@ -90,9 +98,18 @@ class JuneSections:
                 ("tỉnh còn nhiệm vụ chưa xong", str(len(provinces_open)), cite_tasks),
             ]
         )
+        # A deadline stated in an earlier report still holds when this one does not repeat it.
+        deadlines = J.effective_deadlines(progress, date).set_index("task_id")
+        completion = completion.assign(
+            deadline=completion["task_id"].map(deadlines["deadline"]),
+            deadline_from=completion["task_id"].map(deadlines["deadline_stated_on"]),
+        )
         frame = completion.assign(
             title=[self._task_title(t, title) for t, title in zip(completion["task_id"], completion["task"])],
-            deadline_vi=completion["deadline"].map(lambda d: vn_date(d) if isinstance(d, str) and d else "—"),
+            deadline_vi=[
+                ("—" if not isinstance(d, str) or not d else vn_date(d) + ("" if src == date else f" (theo báo cáo {vn_date(src)[:-5]})"))
+                for d, src in zip(completion["deadline"], completion["deadline_from"])
+            ],
             done_of=[f"{d}/{t}" for d, t in zip(completion["done_count"], completion["total"])],
             not_done_names=[self._not_done_names(status, date, t) for t in completion["task_id"]],
         )
@@ -109,10 +126,22 @@ class JuneSections:
             caption=f"Tiến độ từng nhiệm vụ đến {vn_date(date)}",
             cite=cite_tasks + self._title_note,
             numeric=("done_of", "done_pct"),
-            row_class=lambda r: "warn" if r["done_count"] < r["total"] else "",
+            # highlight what is late or due, not every unfinished task
+            row_class=lambda r: "warn" if r["done_count"] < r["total"] and isinstance(r["deadline"], str) and r["deadline"] <= date else "",
         )
+        due_today = J.overdue_tasks(progress, status, date, include_due_today=True)
+        due_today = due_today[~due_today.set_index(["task_id", "province_code"]).index.isin(overdue.set_index(["task_id", "province_code"]).index)]
+        self.metric("due_today_task_provinces", int(len(due_today)))
+        due_html = ""
+        if len(due_today):
+            per_task = due_today.groupby("task_id").size()
+            due_html = esc(
+                f" Đến hạn trong ngày báo cáo mà chưa xong: "
+                + "; ".join(f"nhiệm vụ {t} ({n} tỉnh)" for t, n in per_task.items())
+                + "."
+            )
         if overdue.empty:
-            overdue_html = para(esc(f"Không có nhiệm vụ nào quá hạn tại thời điểm báo cáo: mọi nhiệm vụ có thời hạn trước {vn_date(date)} đều đã hoàn thành ở cả 34 tỉnh.") + cite_tasks)
+            overdue_html = para(esc(f"Không có nhiệm vụ nào quá hạn tại thời điểm báo cáo: mọi nhiệm vụ có thời hạn trước {vn_date(date)} đều đã hoàn thành ở cả 34 tỉnh.") + due_html + cite_tasks)
         else:
             overdue_html = join(
                 [
@@ -128,6 +157,11 @@ class JuneSections:
         ranking = ranking[ranking["open_tasks"] > 0] if len(provinces_open) else ranking.head(0)
         if ranking.empty:
             ranking_html = para(esc("Tất cả 34 tỉnh, thành phố đã hoàn thành mọi nhiệm vụ."))
+        elif len(ranking) <= 5:  # a chart of a few short bars says less than one sentence
+            ranking_html = para(
+                esc("Các tỉnh còn nhiệm vụ chưa xong: " + "; ".join(f"{self._short(c)}: {n} nhiệm vụ ({ids})" for c, n, ids in zip(ranking["province_code"], ranking["open_tasks"], ranking["open_task_ids"])) + ".")
+                + cite_tasks
+            )
         else:
             ranking_html = join(
                 [
@@ -183,13 +217,19 @@ class JuneSections:
         progress = progress[progress["report_date"] <= self.report_date]
         status = status[status["report_date"] <= self.report_date]
         trend = TR.june_trend(progress)
-        trend = trend.assign(task=[self._task_title(t, title) for t, title in zip(trend["task_id"], trend["task"])])
+        trend = trend.assign(
+            task=[self._task_title(t, title) for t, title in zip(trend["task_id"], trend["task"])],
+            section=[self._clean_section_titles.get(sid, sec) for sid, sec in zip(trend["section_id"], trend["section"])],
+        )
 
         dates = sorted(trend["date"].unique())
         first, last = dates[0], dates[-1]
         by_date = trend.pivot_table(index="date", values="done_count", aggfunc="sum")["done_count"]
         reconstructed = sorted(trend.loc[trend["reconstructed"], "date"].unique())
-        cite_prev = self.sources.cite(DAILY, "cột “tăng so với ngày hôm trước”", self.report_date)
+        # The reconstructed day comes from the stated increases of the report of the day after it.
+        stated_in = [d for d in dates if d not in reconstructed]
+        cite_prev = self.sources.cite(DAILY, "mục “tăng … so với ngày hôm trước” của từng nhiệm vụ", stated_in[0]) if reconstructed else ""
+        cite_prev += self.sources.cite(DAILY, "Phụ lục: tiến độ từng nhiệm vụ theo tỉnh", self.report_date)
         parts = [heading]
         sentence = (
             f"Tổng số lượt tỉnh × nhiệm vụ đã hoàn thành: "

@@ -26,7 +26,8 @@ class Html:
     body: str
 
     def _repr_html_(self) -> str:
-        return self.body
+        # Adjacent footnote markers ("¹²") read as one number: separate them with a comma.
+        return self.body.replace('</sup><sup class="fn">', '</sup><sup class="fn sep">')
 
     def __repr__(self) -> str:  # the notebook's text/plain copy stays short; HTML is what shows
         return f"<Html: {len(self.body):,} characters>"
@@ -75,6 +76,17 @@ def f_pct1(value: Any) -> str:
 
 def f_num2(value: Any) -> str:
     return fmt_num(value, 2)
+
+
+def f_auto(value: Any) -> str:
+    """Whole numbers as counts (18.072.849), others with two decimals (84,94)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return f_text(value)
+    if number != number:  # NaN
+        return "—"
+    return fmt_int(int(number)) if number.is_integer() else fmt_num(number, 2)
 
 
 def f_text(value: Any) -> str:

@@ -87,7 +87,7 @@ class SeptemberSections:
         return self.sources.cite(PLAN02, part, self.report_date)
 
     def _absent_plan02(self, heading: str) -> Html:
-        return join([heading, absent("Ngày này không có báo cáo Kế hoạch 02 (mức sẵn sàng cấp xã, hồ sơ trực tuyến, vướng mắc): các số liệu này chỉ có trong báo cáo 22/9, nên mục này được lược bỏ.")])
+        return Html("")  # data_available() says in one line that these sections are left out
 
     # ---- commune readiness ------------------------------------------------------------------
     def commune_readiness(self) -> Html:
@@ -190,7 +190,8 @@ class SeptemberSections:
         total = int(national.loc["all", "total"])
         for scope in ("all", "province", "commune"):
             self.metric(f"online_rate_national_{scope}_pct", float(national.loc[scope, "online_rate_pct"]))
-        self.metric("dossiers_total", total, "Hồ sơ lũy kế 1/7–21/9", fmt_int(total))
+        period = f"{vn_date(rates.period_start)[:-5]}–{vn_date(rates.period_end)[:-5]}"  # '1/7–21/9'
+        self.metric("dossiers_total", total, f"Hồ sơ lũy kế {period}", fmt_int(total))
         self.summary["headline"].append({"label": "Tỷ lệ nộp trực tuyến (lũy kế)", "value": fmt_pct(national.loc["all", "online_rate_pct"])})
         wide = rates.wide() if callable(getattr(rates, "wide", None)) else rates.wide
         wide = wide.reset_index() if "province_code" not in wide.columns else wide
@@ -211,7 +212,7 @@ class SeptemberSections:
             heading,
             kpis(
                 [
-                    ("hồ sơ tiếp nhận 1/7–21/9", fmt_int(total), cite8),
+                    (f"hồ sơ tiếp nhận {period}", fmt_int(total), cite8),
                     ("nộp trực tuyến (chung)", fmt_pct(national.loc["all", "online_rate_pct"]), cite8),
                     ("cấp tỉnh / cấp xã", f"{fmt_pct(national.loc['province', 'online_rate_pct'])} / {fmt_pct(national.loc['commune', 'online_rate_pct'])}", cite8),
                     ("tỉnh dưới mức cả nước", f"{below}/34", cite8),
@@ -236,12 +237,12 @@ class SeptemberSections:
                 caption="Tỷ lệ hồ sơ nộp trực tuyến lũy kế theo tỉnh; đường dọc: mức cả nước; tô đậm: tỉnh sẵn sàng nhưng nộp trực tuyến thấp",
                 cite=cite8,
             ),
-            "<h3>Ngày 21/9 so với lũy kế, và khối lượng hồ sơ</h3>".replace("21/9", vn_date(vol.day)[:-5]),
+            f"<h3>Ngày {vn_date(vol.day)[:-5]} so với lũy kế, và khối lượng hồ sơ</h3>",
             para(
                 esc(
                     f"Ngày {vn_date(vol.day)} ({vol.weekday_vi}{', ngày nghỉ cuối tuần' if vol.is_weekend else ''}) cả nước tiếp nhận {fmt_int(vol.day_total)} hồ sơ, "
                     f"bằng {fmt_pct(100 * vol.national_index, 1)} mức bình quân một ngày của tháng 6/2025 ({fmt_int(vol.june_daily_avg)} hồ sơ). "
-                    "Chỉ số khối lượng = số hồ sơ trong ngày / bình quân ngày tháng 6; vì 21/9 là ngày nghỉ, chỉ số thấp phản ánh lịch làm việc nhiều hơn là sự suy giảm, "
+                    f"Chỉ số khối lượng = số hồ sơ trong ngày / bình quân ngày tháng 6; vì {vn_date(vol.day)[:-5]} là ngày nghỉ, chỉ số thấp phản ánh lịch làm việc nhiều hơn là sự suy giảm, "
                     "nên chỉ dùng để so sánh giữa các tỉnh trong cùng ngày."
                     if vol.is_weekend
                     else f"Ngày {vn_date(vol.day)} ({vol.weekday_vi}) cả nước tiếp nhận {fmt_int(vol.day_total)} hồ sơ, bằng {fmt_pct(100 * vol.national_index, 1)} mức bình quân một ngày của tháng 6/2025 ({fmt_int(vol.june_daily_avg)} hồ sơ)."
@@ -256,7 +257,7 @@ class SeptemberSections:
                     ("rate_province", "Cấp tỉnh", f_pct),
                     ("rate_commune", "Cấp xã", f_pct),
                     ("gap_pts", "Tỉnh − xã (điểm %)", f_num2),
-                    ("day_rate", "Ngày 21/9".replace("21/9", vn_date(vol.day)[:-5]), f_pct),
+                    ("day_rate", f"Ngày {vn_date(vol.day)[:-5]}", f_pct),
                     ("day_total", "Hồ sơ trong ngày", f_int),
                     ("june_daily_avg", "BQ ngày T6", f_int),
                     ("volume_index", "Chỉ số khối lượng", f_num2),
@@ -277,9 +278,9 @@ class SeptemberSections:
             part = by[by["scope"] == scope][["province_code", "online_rate_pct"]].rename(columns={"online_rate_pct": f"rate_{scope}"})
             frame = frame.merge(part, on="province_code", how="left")
         frame = frame.merge(gaps[["province_code", "gap_pts"]], on="province_code", how="left")
-        day_rates = day_all.groupby("province_code", as_index=False).agg(online_day=("online_day", "sum"), total_day=("total_day", "sum"))
-        day_rates["day_rate"] = U.online_rate_pct(day_rates["online_day"], day_rates["total_day"])
-        frame = frame.merge(day_rates[["province_code", "day_rate"]], on="province_code", how="left")
+        # Table I (scope "all") already contains table II's commune dossiers: compare like with like.
+        day_rates = day_all[day_all["day_scope"] == "all"][["province_code", "day_rate_pct"]].rename(columns={"day_rate_pct": "day_rate"})
+        frame = frame.merge(day_rates, on="province_code", how="left")
         frame = frame.merge(self.volume.by_province[["province_code", "day_total", "june_daily_avg", "volume_index"]], on="province_code", how="left")
         frame["name"] = frame["province_code"].map(self._short)
         return frame.sort_values("rate_all").reset_index(drop=True)
@@ -319,6 +320,14 @@ class SeptemberSections:
         )
         parts = [
             heading,
+            para(
+                esc(
+                    "Báo cáo Kế hoạch 02 nêu: có tỉnh hạ tầng tốt nhưng tỷ lệ người dân nộp hồ sơ trực tuyến rất thấp, làm lãng phí đầu tư. "
+                    "Mục này xác định các tỉnh đó theo một quy tắc nêu rõ ngưỡng (không chọn tỉnh theo tên), đo mức thấp hơn so với mức "
+                    "dự báo theo độ sẵn sàng, và tìm nguyên nhân trong chính các vướng mắc tỉnh báo cáo."
+                )
+                + self._cite("phần I.2 và III.1")
+            ),
             para(esc(B.describe_method(res)) + cite, cls="method"),
             para(esc(honest) + cite),
             figure(
@@ -436,13 +445,13 @@ class SeptemberSections:
             june = status[status["report_date"] < self.report_date]
             lag = TR.june_laggards_in_september(june, self._today("commune_status"), readiness_index=self.readiness, online_rates=self.rates.for_scope("all"))
             frame = lag.laggards.assign(name=lag.laggards["province_code"].map(self._short))
-            cols = [("name", "Tỉnh", f_text), ("june_open_tasks", f"Nhiệm vụ chưa xong {vn_date(lag.june_date)}", f_int), ("green_pct", "% xã XANH 22/9", f_pct)]
+            cols = [("name", "Tỉnh", f_text), ("june_open_tasks", f"Nhiệm vụ chưa xong {vn_date(lag.june_date)}", f_int), ("green_pct", f"% xã XANH {vn_date(self.report_date)[:-5]}", f_pct)]
             for col, label in (("readiness_index", "Chỉ số sẵn sàng"), ("online_rate_pct", "Nộp trực tuyến")):
                 if col in frame.columns:
                     cols.append((col, label, f_num2 if col == "readiness_index" else f_pct))
             parts.append("<h3>Các tỉnh chậm tiến độ tháng 6 nay ra sao</h3>")
             parts.append(para(esc(lag.summary_vi()) + self.sources.cite("daily_readiness", "Phụ lục: tiến độ từng nhiệm vụ theo tỉnh", lag.june_date) + cite4))
-            parts.append(table(frame, cols, caption=f"{lag.selection}: tháng 6 và ngày 22/9", numeric=[c for c, _, _ in cols[1:]]))
+            parts.append(table(frame, cols, caption=f"{lag.selection}: tháng 6 và ngày {vn_date(self.report_date)}", numeric=[c for c, _, _ in cols[1:]]))
         return join(parts)
 
     def vendor_lens(self) -> Html:
@@ -451,7 +460,13 @@ class SeptemberSections:
             return Html("")
         lens = V.vendor_lens(self.table("vendors"), self.readiness, self.rates.for_scope("all"), small_group_n=int(self.thresholds.get("small_group_n", 3)))
         cite_v = self.sources.cite("vendor_summary", "mục 1.1")
-        frame = lens.assign(members=lens["province_codes"].map(lambda codes: ", ".join(self._short(c) for c in codes)))
+        frame = lens.assign(
+            members=lens["province_codes"].map(lambda codes: ", ".join(self._short(c) for c in codes)),
+            n_shown=[f"{n}*" if small else str(n) for n, small in zip(lens["n"], lens["small_group"])],
+        )
+        small_note = ""
+        if lens["small_group"].any():
+            small_note = para(esc(f"(*) Nhóm dưới {int(self.thresholds.get('small_group_n', 3))} tỉnh: chỉ mang tính tham khảo, không đủ để so sánh giữa các nhà cung cấp."), cls="absent")
         self.metric("vendor_groups", int(len(lens)))
         return join(
             [
@@ -469,16 +484,16 @@ class SeptemberSections:
                     frame,
                     [
                         ("vendor", "Nhà cung cấp", f_text),
-                        ("n", "Số tỉnh", f_int),
+                        ("n_shown", "Số tỉnh", f_text),
                         ("readiness_median", "Sẵn sàng (trung vị)", f_num2),
                         ("online_rate_median", "Nộp trực tuyến (trung vị)", f_pct),
                         ("online_rate_mean", "Nộp trực tuyến (bình quân)", f_pct),
-                        ("caution_vi", "Lưu ý", f_text),
                         ("members", "Các tỉnh", f_text),
                     ],
                     caption="Mức sẵn sàng và nộp trực tuyến theo nhà cung cấp hệ thống giải quyết TTHC",
-                    numeric=("n", "readiness_median", "online_rate_median", "online_rate_mean"),
+                    numeric=("n_shown", "readiness_median", "online_rate_median", "online_rate_mean"),
                 ),
+                small_note,
             ]
         )
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from .render import Html, esc
 
+# Raw files extracted by OCR carry this in their name (data/raw/README.md states the naming rule).
+OCR_MARK = "_ocr"
+
 KIND_LABELS = {
     "daily_readiness": "Báo cáo ngày của Bộ Khoa học và Công nghệ",
     "plan02": "Báo cáo của Cơ quan Thường trực BCĐ Trung ương về Kế hoạch 02-KH/BCĐTW",
@@ -25,6 +28,15 @@ def vn_date(iso: str | None) -> str:
         return "không ghi ngày"
     year, month, day = iso[:10].split("-")
     return f"{int(day)}/{int(month)}/{year}"
+
+
+# Short names for footnotes; the header lists each document in full.
+KIND_SHORT = {
+    "daily_readiness": "Báo cáo ngày của Bộ KH&CN",
+    "plan02": "Báo cáo Kế hoạch 02-KH/BCĐTW",
+    "vendor_summary": "Báo cáo tổng hợp 05 hệ thống thông tin (không ghi ngày)",
+    "directives_notice": "Thông báo kết luận của VPCP",
+}
 
 
 def vn_datetime(iso: str | None) -> str:
@@ -58,12 +70,21 @@ class Sources:
         if doc is None:
             return label
         when = f", số liệu đến {esc(vn_datetime(doc['as_of']))}" if doc.get("as_of") else ""
-        return f"{esc(label)}: “{esc(doc['title'])}” ({esc(vn_date(doc['report_date']))}{when}; tệp {esc(doc['file'])})"
+        title = f"“{esc(doc['title'])}”"
+        if OCR_MARK in str(doc.get("file", "")):
+            # The title of an OCR extract is garbled ('BAO CAO Ra soat, danh gia, nang cip'); don't print it.
+            title = "bản trích xuất OCR từ bản quét, tiêu đề gốc bị lỗi ký tự nên không in lại"
+        return f"{esc(label)}: {title} ({esc(vn_date(doc['report_date']))}{when}; tệp {esc(doc['file'])})"
 
     def cite(self, kind: str, part: str = "", date: str | None = None) -> str:
         key = (kind, part, date)
         if key not in self._index:
-            base = self.describe(kind, date) if kind in self._docs else esc(KIND_LABELS.get(kind, kind))
+            doc = self.document(kind, date) if kind in self._docs else None
+            if doc is None:
+                base = esc(KIND_LABELS.get(kind, kind))
+            else:
+                when = f" ngày {esc(vn_date(doc['report_date']))}" if isinstance(doc.get("report_date"), str) else ""
+                base = f"{esc(KIND_SHORT.get(kind, KIND_LABELS.get(kind, kind)))}{when} (tệp {esc(doc['file'])})"
             self._notes.append(base + (f", {esc(part)}" if part else ""))
             self._index[key] = len(self._notes)
         number = self._index[key]

@@ -1,0 +1,402 @@
+"""Faults, through the real CLI and the real notebooks, in copies of a built project:
+SIGKILL in the middle of a run and of an ingest, two runs of one date at once, a
+notebook that raises, and report text that tries to inject HTML."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import run_cli
+
+pytestmark = pytest.mark.slow
+
+DATE = "2025-09-22"
+PUBLISHED = ("briefing.html", "province_drilldown.html", "summary.json")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def copy_built(built: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(built, root, symlinks=True)
+    return root
+
+
+def popen_cli(root: Path, *args: str, log: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """``python -m helpers ARGS`` in its own session (so its process group can be killed);
+    stdout and stderr go to ``log``.out / ``log``.err (files: no pipe can fill up)."""
+    env = {**os.environ, **(env or {}), "BRIEFINGS_ROOT": str(root)}
+    with open(f"{log}.out", "wb") as out, open(f"{log}.err", "wb") as err:
+        return subprocess.Popen([sys.executable, "-m", "helpers", *args], stdout=out, stderr=err, env=env, start_new_session=True)
+
+
+def read_log(log: Path) -> tuple[str, str]:
+    return Path(f"{log}.out").read_text(encoding="utf-8"), Path(f"{log}.err").read_text(encoding="utf-8")
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def snapshot(directory: Path, hidden: bool = True) -> dict[str, str]:
+    """Relative path -> sha256 of every file under ``directory``; ``hidden=False`` skips
+    anything under a dot-name (locks, staging folders: not published outputs)."""
+    out = {}
+    for path in sorted(directory.rglob("*")):
+        rel = path.relative_to(directory)
+        if not hidden and any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.is_file():
+            out[rel.as_posix()] = sha(path)
+    return out
+
+
+def published(root: Path, date: str = DATE) -> dict[str, str]:
+    d = root / "outputs" / date
+    return {name: sha(d / name) for name in PUBLISHED}
+
+
+def _proc_table() -> dict[int, tuple[int, str, str]]:
+    """pid -> (ppid, state, cmdline) of every live process."""
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        table[int(entry.name)] = (int(fields[1]), fields[0], cmdline)
+    return table
+
+
+def descendants(pid: int) -> dict[int, str]:
+    """Live (non-zombie) descendants of ``pid``: pid -> cmdline."""
+    table = _proc_table()
+    children: dict[int, list[int]] = {}
+    for p, (ppid, _, _) in table.items():
+        children.setdefault(ppid, []).append(p)
+    out, todo = {}, [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if table[child][1] != "Z":
+                out[child] = table[child][2]
+                todo.append(child)
+    return out
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            stat = fh.read()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"
+
+
+def sigkill_group(proc: subprocess.Popen) -> dict[int, str]:
+    """SIGKILL the process group of ``proc`` (the CLI and its forked workers); returns
+    the descendants it had, whatever their group (kernels run in their own session)."""
+    tree = descendants(proc.pid)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(30)
+    return tree
+
+
+def reap_kernels(tree: dict[int, str], timeout: float = 20) -> list[int]:
+    """Wait for the processes of ``tree`` to end; SIGKILL (by pid) and return those that did not."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(alive(p) for p in tree):
+        time.sleep(0.2)
+    survivors = [p for p in tree if alive(p)]
+    for p in survivors:
+        try:
+            os.kill(p, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    return survivors
+
+
+def wait_for(predicate, timeout: float, proc: subprocess.Popen | None = None, step: float = 0.05) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        if proc is not None and proc.poll() is not None:
+            return False
+        time.sleep(step)
+    return False
+
+
+def leftovers(outputs: Path, date: str = DATE) -> list[str]:
+    """Staging / swap folders of ``date`` left in outputs/ (the lock file is expected)."""
+    return sorted(p.name for p in outputs.glob(f".{date}.*") if p.name != f".{date}.lock")
+
+
+# --------------------------------------------------------------------------- A. SIGKILL
+
+
+def test_sigkill_mid_run_publishes_nothing_and_next_run_recovers(built_project, tmp_path):
+    root = copy_built(built_project, tmp_path)
+    out = root / "outputs"
+    before_outputs = snapshot(out, hidden=False)  # every published file: date folders, index, manifest
+    before_processed = snapshot(root / "data" / "processed")
+    briefing = (out / DATE / "briefing.html").read_bytes()
+
+    log = tmp_path / "killed"
+    staging = out / f".{DATE}.new-build"
+    # The killed run's temporary folders (kernel sockets, ...) cannot be removed by it: keep
+    # them out of /tmp (a short path: Unix socket paths are limited to 107 bytes).
+    tmp = tempfile.mkdtemp(prefix="bk-")
+    proc = popen_cli(root, "run", "--date", DATE, "--force", log=log, env={"TMPDIR": tmp})
+    try:
+        # The staging folder appears just before the kernels start; a notebook takes 10+ s.
+        started = wait_for(staging.is_dir, 180, proc, step=0.05)
+        assert started, f"the run never staged (exit {proc.poll()}):\n" + "\n".join(read_log(log))
+        time.sleep(3.5)  # the kernels are executing cells
+        assert proc.poll() is None, "the run ended before it could be killed"
+        assert not (staging / "briefing.html").exists(), "the briefing was already built: kill earlier"
+        tree = sigkill_group(proc)
+        # Kernels (and a kernel template) run in sessions of their own, out of reach of the
+        # group kill: without their parent they must end by themselves.
+        survivors = reap_kernels(tree)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(30)
+        shutil.rmtree(tmp, ignore_errors=True)
+    assert proc.returncode == -signal.SIGKILL
+    assert tree, "the run had no worker or kernel processes"
+    assert survivors == [], f"processes outlived the killed run: {[tree[p] for p in survivors]}"
+
+    # Nothing published changed, nothing half-written is visible.
+    assert (out / DATE / "briefing.html").read_bytes() == briefing
+    assert snapshot(out, hidden=False) == before_outputs
+    assert snapshot(root / "data" / "processed") == before_processed
+    json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+    # The next run recovers the stale staging folder and the lock of the killed run.
+    done = run_cli(root, "run", "--date", DATE, "--force", "--no-wait")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"{DATE}: published outputs/{DATE}/" in done.stdout
+    assert leftovers(out) == []
+    assert not list(out.glob(f"{DATE}/.*")) and not (out / DATE / "failed").exists()
+    assert published(root) == published(built_project)  # same inputs, same bytes
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["dates"][DATE]["last_run"]["status"] == "ok"
+    assert snapshot(root / "data" / "processed") == before_processed
+
+
+def _kill_ingest(root: Path, log: Path, when) -> bool:
+    """Start ``ingest --force`` and SIGKILL it when ``when(elapsed)`` says so; True if it was
+    killed (False: it had already finished)."""
+    proc = popen_cli(root, "ingest", "--force", log=log)
+    started = time.monotonic()
+    try:
+        while proc.poll() is None and not when(time.monotonic() - started):
+            time.sleep(0.002)
+        if proc.poll() is not None:
+            return False
+        sigkill_group(proc)
+        return True
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(30)
+
+
+def test_sigkill_mid_ingest_leaves_processed_intact(built_project, tmp_path):
+    root = copy_built(built_project, tmp_path)
+    data = root / "data"
+    processed = data / "processed"
+    before = snapshot(processed)
+
+    def staging_exists(_elapsed: float) -> bool:
+        return any(data.glob(".processed.new-*"))
+
+    kills = {
+        "after 0.8 s": lambda elapsed: elapsed >= 0.8,
+        "while writing the staging folder": staging_exists,
+    }
+    for label, when in kills.items():
+        killed = _kill_ingest(root, tmp_path / "ingest", when)
+        if processed.exists():
+            assert snapshot(processed) == before, f"data/processed changed by an ingest killed {label}"
+        else:  # killed between the two renames of the swap: the old folder is aside, whole
+            assert snapshot(data / ".processed.old") == before, label
+        assert not list(processed.glob(".*.tmp")), label
+        done = run_cli(root, "ingest", "--force")
+        assert done.returncode == 0, f"{label} (killed: {killed}): {done.stdout}{done.stderr}"
+        assert snapshot(processed) == before, label
+        assert sorted(p.name for p in data.iterdir()) == ["processed", "raw"], f"{label}: leftovers in data/"
+    done = run_cli(root, "ingest")
+    assert done.returncode == 0 and "up to date" in done.stdout, done.stdout + done.stderr
+
+
+# --------------------------------------------------------------------------- B. two runs of one date
+
+
+def test_two_runs_of_one_date_one_waits(built_project, tmp_path):
+    root = copy_built(built_project, tmp_path)
+    out = root / "outputs"
+    params = root / "params" / f"{DATE}.yaml"
+    params.write_text(params.read_text(encoding="utf-8") + "\n# touched: the inputs changed, both runs want to build\n", encoding="utf-8")
+
+    logs = [tmp_path / "first", tmp_path / "second"]
+    procs = [popen_cli(root, "run", "--date", DATE, log=log) for log in logs]
+    try:
+        codes = [p.wait(600) for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGKILL)
+    texts = [read_log(log) for log in logs]
+    assert codes == [0, 0], texts
+    stdouts = [t[0] for t in texts]
+    waited = [i for i, s in enumerate(stdouts) if "waiting for it to finish" in s]
+    assert len(waited) == 1, stdouts
+    builder, waiter = 1 - waited[0], waited[0]
+    assert f"another run (pid {procs[builder].pid}) is building this date" in stdouts[waiter]
+    assert f"{DATE}: published outputs/{DATE}/" in stdouts[builder]
+    assert f"{DATE}: built by the other run meanwhile, skipped" in stdouts[waiter]
+    assert all("Traceback" not in t[1] for t in texts)
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    last = manifest["dates"][DATE]["last_run"]
+    assert last["status"] == "ok" and last["outputs"]["briefing.html"] == sha(out / DATE / "briefing.html")
+    assert published(root) == published(built_project)
+    assert leftovers(out) == []
+
+
+def test_two_runs_of_one_date_no_wait_exits_3(built_project, tmp_path):
+    root = copy_built(built_project, tmp_path)
+    out = root / "outputs"
+    logs = [tmp_path / "first", tmp_path / "second"]
+    procs = [popen_cli(root, "run", "--date", DATE, "--force", "--no-wait", log=log) for log in logs]
+    try:
+        codes = [p.wait(600) for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGKILL)
+    texts = [read_log(log) for log in logs]
+    assert sorted(codes) == [0, 3], texts
+    winner, loser = codes.index(0), codes.index(3)
+    err = texts[loser][1]
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert lines and len(lines) <= 2, err  # the date's line and the command's error line, no traceback
+    assert all("locked by another run" in line for line in lines), err
+    assert f"{DATE}: locked by another run (pid {procs[winner].pid}); not waiting (--no-wait)" in lines
+    assert "Traceback" not in err and "Traceback" not in texts[loser][0]
+    assert f"{DATE}: published outputs/{DATE}/" in texts[winner][0]
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["dates"][DATE]["last_run"]["status"] == "ok"
+    assert published(root) == published(built_project)
+    assert leftovers(out) == []
+
+
+# --------------------------------------------------------------------------- C. a failing notebook
+
+
+def test_failing_real_notebook_keeps_last_good_briefing(built_project, tmp_path):
+    root = copy_built(built_project, tmp_path)
+    out = root / "outputs"
+    source = root / "notebooks" / "briefing.ipynb"
+    nb = nbformat.read(source, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell('raise RuntimeError("boom")'))
+    nbformat.write(nb, source)
+    cells = len(nb.cells)
+    before = snapshot(out / DATE)
+
+    done = run_cli(root, "run", "--date", DATE, "--force")
+    assert done.returncode == 1, done.stdout + done.stderr
+    err_lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(err_lines) <= 4, done.stderr  # a summary, not a traceback
+    assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
+    failed = [line for line in err_lines if line.startswith("FAILED")]
+    assert len(failed) == 1, done.stderr
+    assert re.fullmatch(
+        rf"FAILED {DATE} briefing\.ipynb: cell {cells} of {cells} \(In \[\d+\]\): RuntimeError: boom; "
+        rf"executed notebook: outputs/{DATE}/failed/briefing\.ipynb \(the last good briefing is kept\)",
+        failed[0],
+    ), failed[0]
+    assert any(DATE in line and "failed" in line for line in err_lines if not line.startswith("FAILED"))
+
+    kept = out / DATE / "failed" / "briefing.ipynb"
+    assert kept.is_file()
+    errors = [o for c in nbformat.read(kept, as_version=4).cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+    assert [(e.ename, e.evalue) for e in errors] == [("RuntimeError", "boom")]
+    # The last good build (briefing, drill-down, summary.json, executed notebooks) is untouched,
+    # although the drill-down succeeded this time and the failing briefing wrote a summary.json.
+    after = snapshot(out / DATE)
+    assert {k: v for k, v in after.items() if not k.startswith("failed/")} == before
+    assert sorted(k for k in after if k.startswith("failed/")) == ["failed/briefing.ipynb"]
+    assert leftovers(out) == []
+    entry = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["dates"][DATE]
+    assert entry["last_run"]["status"] == "failed" and entry["last_success"]["status"] == "ok"
+    assert entry["last_success"]["outputs"]["briefing.html"] == before["briefing.html"]
+    assert f'href="{DATE}/briefing.html"' in (out / "index.html").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- D. HTML in report text
+
+PAYLOAD_SCRIPT = "<script>alert(1)</script>"
+PAYLOAD_IMG = "<img src=x onerror=alert(2)>"
+ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
+ESCAPED_IMG = "&lt;img src=x onerror=alert(2)&gt;"
+
+
+def inject_obstacle(raw: Path) -> str:
+    """Put both payloads into Lạng Sơn's main obstacle of appendix 6 (Phụ lục 6, 'vướng mắc
+    chính trong ngày'), and make it affect the most communes so that the briefing's
+    Lạng Sơn card (top obstacles by communes) shows it too. Returns the new text."""
+    text = raw.read_text(encoding="utf-8")
+    start = text.index("Vướng mắc chính trong ngày")  # the table of appendix 6
+    row = re.compile(r"\n20 Lạng Sơn \n\n(?:.*\n\n)*?(Khó khăn trong số hóa hồ sơ) 3/65 \(4,6%\)")
+    m = row.search(text, start)
+    assert m, "the Lạng Sơn row of appendix 6 moved: update the test"
+    new = f"Khó khăn {PAYLOAD_SCRIPT} trong số hóa hồ sơ {PAYLOAD_IMG}"
+    edited = text[: m.start(1)] + f"{new} 50/65 (76,9%)" + text[m.end() :]
+    raw.write_text(edited, encoding="utf-8")
+    return new
+
+
+def test_report_text_is_escaped_in_the_html(built_project, tmp_path):
+    root = copy_built(built_project, tmp_path)
+    text = inject_obstacle(root / "data" / "raw" / f"plan02_report_{DATE}.txt")
+
+    done = run_cli(root, "ingest")
+    assert done.returncode == 0, done.stdout + done.stderr
+    obstacles = (root / "data" / "processed" / "obstacles.csv").read_text(encoding="utf-8")
+    assert text in obstacles  # the payload went through the parser verbatim
+
+    done = run_cli(root, "run", "--date", DATE)
+    assert done.returncode == 0, done.stdout + done.stderr
+    for name in ("briefing.html", "province_drilldown.html"):
+        html = (root / "outputs" / DATE / name).read_text(encoding="utf-8")
+        assert "Lạng Sơn" in html
+        assert "<script" not in html.lower(), name
+        assert "<img src=x" not in html and "onerror=alert" not in html.replace(ESCAPED_IMG, ""), name
+        assert ESCAPED_SCRIPT in html, f"{name}: the escaped obstacle text is not shown"
+        assert ESCAPED_IMG in html, name
+    drill = (root / "outputs" / DATE / "province_drilldown.html").read_text(encoding="utf-8")
+    assert "Phân tích chi tiết: Lạng Sơn" in drill  # the default province of 22/9
+    index = (root / "outputs" / "index.html").read_text(encoding="utf-8")
+    assert "<script" not in index.lower() and "<img src=x" not in index

@@ -53,13 +53,13 @@ def make_project_copy(target: Path) -> Path:
     return target
 
 
-def run_cli(root: Path, *args: str, timeout: float = 600, **kwargs):
-    """``python -m helpers ARGS`` with BRIEFINGS_ROOT=root; returns the CompletedProcess."""
+def run_cli(root: Path, *args: str, timeout: float = 600, env_extra: dict[str, str] | None = None, **kwargs):
+    """``python -m helpers ARGS`` with BRIEFINGS_ROOT=root (and ``env_extra``); returns the CompletedProcess."""
     import os
     import subprocess
     import sys
 
-    env = {**os.environ, "BRIEFINGS_ROOT": str(root)}
+    env = {**os.environ, "BRIEFINGS_ROOT": str(root), **(env_extra or {})}
     return subprocess.run([sys.executable, "-m", "helpers", *args], capture_output=True, text=True, env=env, timeout=timeout, **kwargs)
 
 

@@ -150,3 +150,39 @@ def test_every_finding_of_the_real_reports_has_a_vietnamese_label(ingested):
     dq = pd.read_csv(ingested / "data_quality.csv")
     missing = sorted(set(dq["check"]) - set(CHECK_LABELS_VI))
     assert not missing, missing
+
+
+def test_heat_table_colours_cells_by_value_and_keeps_numbers_as_text():
+    import numpy as np
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    from helpers.briefing.render import heat_table
+
+    values = np.array([[100.0, 12.5], [np.nan, 0.0]])
+    html = heat_table(values, ["Hà Nội", "<b>X</b>"], ["Mạng thông suốt", "Máy lấy số"], caption="Bản đồ nhiệt", legend="% số xã").body
+    cividis = colormaps["cividis"]
+    assert f"background:{to_hex(cividis(1.0))};color:#262626\">100</td>" in html  # light yellow cell, dark number
+    assert f"background:{to_hex(cividis(0.125))};color:#fff\">12,5</td>" in html  # dark blue cell, white number
+    assert f"background:{to_hex(cividis(0.0))};color:#fff\">0,0</td>" in html
+    assert html.count('<td class="v na"></td>') == 1  # a missing value is an empty cell
+    assert "&lt;b&gt;X&lt;/b&gt;" in html and "<b>X" not in html  # labels are escaped
+    assert html.count('<th class="col">') == 2 and html.count('<th class="row">') == 3  # corner + 2 rows
+    assert "% số xã" in html and "linear-gradient" in html and "http" not in html
+
+
+def test_drilldown_lists_the_findings_of_its_own_date(ingested):
+    june = ProvinceDrilldown("2025-06-27", None, THRESHOLDS, ingested)
+    sept = ProvinceDrilldown("2025-09-22", None, THRESHOLDS, ingested)
+    dq = june.table("data_quality")
+    for d in (june, sept):
+        mine = d.findings_today
+        files = set(mine["source"].str.split(" ").str[0])
+        assert files <= set(d.reports_today["file"]) | set(d.table("reports").loc[lambda r: r["report_date"].isna(), "file"])
+        html = d.all_data_quality().body
+        assert html.count("<tr>") == len(mine) + 1  # header + one row per finding of the date
+        others = len(dq) - len(mine)
+        assert f"{others} phát hiện khác" in html
+    # every finding is listed by the drill-down of some date (or is about an undated document)
+    listed = set(june.findings_today.index) | set(sept.findings_today.index) | set(ProvinceDrilldown("2025-06-30", None, THRESHOLDS, ingested).findings_today.index)
+    assert listed == set(dq.index)

@@ -1,6 +1,10 @@
 """Two builds of the same inputs, in two different project roots and at two different
 times, give the same bytes: the tables in data/processed and every published file
-(briefing, drill-down, summary.json, index.html). Build times live in manifest.json only."""
+(briefing, drill-down, summary.json, index.html). Build times live in manifest.json only.
+
+The second build starts every kernel cold (``BRIEFINGS_WARM_KERNELS=0``), the first
+forks them from the warm kernel template (helpers.publish.forkserver): the same bytes
+also show that a warm kernel computes what a fresh ``python -m ipykernel`` does."""
 
 from __future__ import annotations
 
@@ -22,9 +26,10 @@ DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 @pytest.fixture(scope="module")
 def second_build(tmp_path_factory) -> Path:
-    """`briefings build` again, from fresh copies of the same raw reports, params and notebooks."""
+    """`briefings build` again, from fresh copies of the same raw reports, params and
+    notebooks, with cold kernels (each one a new ``python -m ipykernel_launcher``)."""
     root = make_project_copy(tmp_path_factory.mktemp("again") / "elsewhere")
-    done = run_cli(root, "build")
+    done = run_cli(root, "build", env_extra={"BRIEFINGS_WARM_KERNELS": "0"})
     assert done.returncode == 0, f"build failed:\n{done.stdout}\n{done.stderr}"
     return root
 
@@ -74,17 +79,20 @@ def test_html_carries_no_paths_of_the_build(built_project, second_build):
                 assert str(root) not in text and ".new-build" not in text and "/tmp/" not in text, f"{root}: {d}/{name}"
 
 
-def test_executed_notebooks_differ_only_by_the_project_root(built_project, second_build):
-    """The executed notebooks keep the parameters papermill injected, whose processed_dir and
-    output_dir are absolute paths of the build's root; apart from those they are identical."""
-    different = []
-    for d in dates(built_project):
-        for name in NOTEBOOKS:
-            a = (built_project / "outputs" / d / name).read_text(encoding="utf-8").replace(str(built_project), "<ROOT>")
-            b = (second_build / "outputs" / d / name).read_text(encoding="utf-8").replace(str(second_build), "<ROOT>")
-            if a != b:
-                different.append(f"{d}/{name}")
-    assert different == []
+def test_executed_notebooks_are_byte_identical_and_name_no_build_folder(built_project, second_build):
+    """The parameters papermill injected record the tables' folder and the published
+    folder relative to the project root, not the build's temporary paths."""
+    assert differences(built_project / "outputs", second_build / "outputs", [f"{d}/{n}" for d in dates(built_project) for n in NOTEBOOKS]) == []
+    for root in (built_project, second_build):
+        for d in dates(root):
+            for name in NOTEBOOKS:
+                text = (root / "outputs" / d / name).read_text(encoding="utf-8")
+                assert str(root) not in text and ".new-build" not in text and "/tmp/" not in text, f"{root}: {d}/{name}"
+                nb = json.loads(text)
+                assert nb["metadata"]["papermill"]["parameters"]["processed_dir"] == "data/processed"
+                assert nb["metadata"]["papermill"]["parameters"]["output_dir"] == f"outputs/{d}"
+                injected = next(c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
+                assert f'output_dir = "outputs/{d}"' in "".join(injected["source"])
 
 
 def test_manifest_records_the_same_inputs_and_outputs(built_project, second_build):

@@ -144,3 +144,34 @@ def test_ingest_is_under_two_seconds(raw_copy, tmp_path):
         assert done.returncode == 0, done.stderr
     assert "22 tables" in done.stdout
     assert sorted(times)[1] < 3.0, times
+
+
+def test_parallel_parsing_gives_the_same_tables_as_one_process(raw_copy, monkeypatch):
+    """Many reports are parsed in forked workers: same tables, same order."""
+    import helpers.ingest as ingest
+    from helpers.parsers import parse_report
+
+    files = ingest.raw_files(raw_copy)
+    monkeypatch.setattr(ingest, "PARALLEL_MIN_FILES", 2)
+    parallel = ingest._parse_all(files, parse_report)
+    sequential = [parse_report(path) for path in files]
+    assert [p.report.name for p in parallel] == [p.report.name for p in sequential]
+    for a, b in zip(parallel, sequential):
+        assert a.tables.keys() == b.tables.keys()
+        for name in a.tables:
+            pd.testing.assert_frame_equal(a.tables[name], b.tables[name])
+        assert [(f.check, f.detail) for f in a.findings] == [(f.check, f.detail) for f in b.findings]
+
+
+def test_a_bad_report_parsed_in_a_worker_gives_its_one_line_error(raw_copy, tmp_path, monkeypatch):
+    import pickle
+
+    import helpers.ingest as ingest
+
+    error = InputError("a.txt", 7, "a number", "x")
+    assert str(pickle.loads(pickle.dumps(error))) == str(error) == "a.txt:7: expected a number, found 'x'"
+    monkeypatch.setattr(ingest, "PARALLEL_MIN_FILES", 2)
+    (raw_copy / "daily_readiness_2025-06-30.txt").write_bytes(b"\x00\x01\x02binary junk")
+    with pytest.raises(InputError) as caught:
+        run_ingest(force=True, raw_dir=raw_copy, processed_dir=tmp_path / "processed")
+    assert "daily_readiness_2025-06-30.txt" in str(caught.value) and "\n" not in str(caught.value)

@@ -37,3 +37,21 @@ def notebooks_dir() -> Path:
 
 def outputs_dir() -> Path:
     return project_root() / "outputs"
+
+
+def resolve(path: str | os.PathLike) -> Path:
+    """A path as given in parameters: absolute as is, relative from the project root.
+
+    Executed notebooks record ``processed_dir = "data/processed"`` (see
+    :func:`helpers.publish.execute.normalize`), so an analyst re-running one from
+    ``outputs/<date>/`` in JupyterLab reads the same tables."""
+    path = Path(path)
+    return path if path.is_absolute() else project_root() / path
+
+
+def relative_to_root(path: str | os.PathLike) -> str:
+    """``path`` relative to the project root (POSIX), or as is when it lies outside."""
+    try:
+        return Path(path).resolve().relative_to(project_root()).as_posix()
+    except ValueError:
+        return str(path)

@@ -19,6 +19,9 @@ class InputError(BriefingsError):
         self.found = found
         super().__init__(str(self))
 
+    def __reduce__(self):  # pickled whole (from a parsing worker process), not as its message
+        return (type(self), (self.path, self.line, self.expected, self.found))
+
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         msg = f"{where}: expected {self.expected}"

@@ -18,6 +18,8 @@ Only PyYAML and pydantic are imported here: this runs on every no-op rebuild.
 
 from __future__ import annotations
 
+import copy
+
 import datetime as dt
 import re
 from collections.abc import Mapping
@@ -130,6 +132,9 @@ def _read_yaml(path: Path) -> tuple[dict, yaml.Node | None]:
         raise InputError(shown, None, "a parameters file", "no such file") from None
     except UnicodeDecodeError as exc:
         raise InputError(shown, None, "UTF-8 text", f"byte {exc.start}: {exc.reason}") from None
+    parsed = _PARSED.get(text)
+    if parsed is not None:  # the same text again (defaults.yaml, once per date without a file)
+        return copy.deepcopy(parsed[0]), parsed[1]
     try:
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)
@@ -148,7 +153,14 @@ def _read_yaml(path: Path) -> tuple[dict, yaml.Node | None]:
         return {}, node
     if not isinstance(data, dict):
         raise InputError(shown, node.start_mark.line + 1 if node else None, "a mapping of parameter: value", type(data).__name__)
+    if len(_PARSED) < 256:
+        _PARSED[text] = (copy.deepcopy(data), node)
     return data, node
+
+
+# Parsed YAML texts of this process: text -> (data, node). A no-op rebuild of 100 dates
+# without params files otherwise parses defaults.yaml (pure-Python YAML) 100 times.
+_PARSED: dict[str, tuple[dict, yaml.Node | None]] = {}
 
 
 def _line_of(node: yaml.Node | None, loc: tuple, key: bool = False) -> int | None:

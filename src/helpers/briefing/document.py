@@ -27,7 +27,7 @@ class Briefing(JuneSections, SeptemberSections):
     def __init__(self, report_date: str, thresholds: dict | None = None, processed_dir: str | Path | None = None):
         self.report_date = str(report_date)
         self.thresholds = dict(thresholds or {})
-        self.processed_dir = Path(processed_dir) if processed_dir else config.processed_dir()
+        self.processed_dir = config.resolve(processed_dir) if processed_dir else config.processed_dir()
         self._tables: dict = {}
         self.summary: dict = {"report_date": self.report_date, "headline": [], "metrics": {}}
         self.sources = Sources(self.table("reports"), self.report_date)
@@ -164,15 +164,21 @@ class Briefing(JuneSections, SeptemberSections):
         return para(esc(text))
 
     # ---- data quality ---------------------------------------------------------------
+    @cached_property
+    def findings_today(self):
+        """Data-quality findings of the documents this date's briefing uses: its reports
+        and the undated ones (vendors, directives), plus any dated this day."""
+        dq = self.table("data_quality")
+        used = set(self.reports_today["file"]) | set(self.table("reports").loc[lambda r: r["report_date"].isna(), "file"])
+        return dq[dq["source"].str.split(" ").str[0].isin(used) | (dq["report_date"] == self.report_date)]
+
     def data_quality(self) -> Html:
         """The findings of this date's documents, grouped by document and kind of problem.
 
         Leadership sees what kind of contradiction each source has and how often; the
         technical detail of each finding (lines, figures) is in the analyst notebook.
         """
-        dq = self.table("data_quality")
-        used = set(self.reports_today["file"]) | set(self.table("reports").loc[lambda r: r["report_date"].isna(), "file"])
-        today = dq[dq["source"].str.split(" ").str[0].isin(used) | (dq["report_date"] == self.report_date)]
+        today = self.findings_today
         if today.empty:
             return para("Không phát hiện mâu thuẫn nào trong số liệu nguồn của ngày này.")
         self.metric("data_quality_findings", int(len(today)))

@@ -1,4 +1,4 @@
-"""The analyst notebook's content: one province in depth, and every data-quality finding.
+"""The analyst notebook's content: one province in depth, and the data-quality findings of the date.
 
 ``notebooks/province_drilldown.ipynb`` calls :class:`ProvinceDrilldown`. The province
 comes from the ``province`` parameter (any spelling the matcher knows, or the code);
@@ -213,13 +213,25 @@ class ProvinceDrilldown(Briefing):
         )
 
     def all_data_quality(self) -> Html:
-        """Every finding of every report (the analyst's list), not only this date's."""
+        """Every finding about the documents of this date, with its technical detail.
+
+        Findings of other dates' reports are counted, not listed: each date's drill-down
+        lists its own (so a build of N dates writes N lists, not N growing ones), and
+        ``data/processed/data_quality.csv`` holds them all."""
         dq = self.table("data_quality")
-        frame = dq.assign(date=dq["report_date"].map(lambda d: vn_date(d) if isinstance(d, str) else "không ghi ngày"), check_id=dq["check"])
+        mine = self.findings_today
+        frame = mine.assign(date=mine["report_date"].map(lambda d: vn_date(d) if isinstance(d, str) else "không ghi ngày"), check_id=mine["check"])
+        others = len(dq) - len(mine)
+        other_files = dq.drop(index=mine.index)["source"].str.split(" ").str[0].nunique()
+        rest = (
+            f" {others} phát hiện khác thuộc {other_files} tệp nguồn của các ngày báo cáo khác có trong sổ tay của ngày đó và trong data/processed/data_quality.csv."
+            if others
+            else ""
+        )
         return join(
             [
-                "<h2>Toàn bộ phát hiện về chất lượng số liệu</h2>",
-                para(esc(f"{len(frame)} phát hiện trong {frame['source'].str.split(' ').str[0].nunique()} tệp nguồn; mã kiểm tra (check) để tra cứu trong mã nguồn.")),
+                "<h2>Phát hiện về chất lượng số liệu của các tài liệu nguồn ngày này</h2>",
+                para(esc(f"{len(frame)} phát hiện trong {frame['source'].str.split(' ').str[0].nunique()} tệp nguồn; mã kiểm tra (check) để tra cứu trong mã nguồn." + rest)),
                 table(frame, [("date", "Ngày", f_text), ("severity", "Mức", f_text), ("source", "Nguồn", f_text), ("check_id", "Kiểm tra", f_text), ("detail", "Nội dung", f_text)], cls="data dq"),
             ]
         )

@@ -16,7 +16,7 @@ from ..plots.june import open_tasks_by_province_plot, task_progress_plot
 from ..stats import june as J
 from ..stats import trends as TR
 from ..vn_numbers import fmt_int, fmt_pct
-from .render import Html, absent, bullet_list, esc, f_int, f_pct1, f_text, figure, join, kpis, para, table
+from .render import Html, bullet_list, esc, f_int, f_pct1, f_text, figure, join, kpis, para, table
 from .sources import OCR_MARK, vn_date
 
 DAILY = "daily_readiness"
@@ -136,7 +136,7 @@ class JuneSections:
         if len(due_today):
             per_task = due_today.groupby("task_id").size()
             due_html = esc(
-                f" Đến hạn trong ngày báo cáo mà chưa xong: "
+                " Đến hạn trong ngày báo cáo mà chưa xong: "
                 + "; ".join(f"nhiệm vụ {t} ({n} tỉnh)" for t, n in per_task.items())
                 + "."
             )
@@ -232,7 +232,7 @@ class JuneSections:
         cite_prev += self.sources.cite(DAILY, "Phụ lục: tiến độ từng nhiệm vụ theo tỉnh", self.report_date)
         parts = [heading]
         sentence = (
-            f"Tổng số lượt tỉnh × nhiệm vụ đã hoàn thành: "
+            "Tổng số lượt tỉnh × nhiệm vụ đã hoàn thành: "
             + " → ".join(f"{fmt_int(by_date[d])} ({vn_date(d)}{'*' if d in reconstructed else ''})" for d in dates)
             + "."
         )

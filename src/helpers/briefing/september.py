@@ -18,8 +18,8 @@ from ..stats import themes as T
 from ..stats import trends as TR
 from ..stats import uptake as U
 from ..stats import vendors as V
-from ..vn_numbers import fmt_int, fmt_num, fmt_pct, fmt_signed_pct_points
-from .render import Html, absent, bullet_list, esc, f_int, f_num2, f_pct, f_text, figure, join, kpis, para, table
+from ..vn_numbers import fmt_int, fmt_num, fmt_pct
+from .render import Html, bullet_list, esc, f_int, f_num2, f_pct, f_text, figure, heat_table, join, kpis, para, table
 from .sources import vn_date
 
 PLAN02 = "plan02"
@@ -83,6 +83,23 @@ class SeptemberSections:
         vendors = self.table("vendors")
         return dict(zip(vendors.loc[vendors["system"] == "tthc", "province_code"], vendors.loc[vendors["system"] == "tthc", "vendor"]))
 
+    @cached_property
+    def _rate_of(self) -> dict[tuple[int, str], float]:
+        """(province code, scope) -> online rate, the first row of each (the paragraphs' lookups)."""
+        by = self.rates.by_province
+        out: dict[tuple[int, str], float] = {}
+        for code, scope, rate in zip(by["province_code"], by["scope"], by["online_rate_pct"]):
+            out.setdefault((code, scope), float(rate))
+        return out
+
+    @cached_property
+    def _volume_by_code(self) -> pd.DataFrame:
+        return self.volume.by_province.set_index("province_code")
+
+    @cached_property
+    def _blocs_by_code(self) -> pd.DataFrame:
+        return self.blocs.set_index("province_code")
+
     def _cite(self, part: str) -> str:
         return self.sources.cite(PLAN02, part, self.report_date)
 
@@ -128,15 +145,22 @@ class SeptemberSections:
             ),
             "<h3>Chỉ số sẵn sàng hạ tầng</h3>",
             para(esc(R.describe_index()) + cite5),
-            figure(
-                P.heatmap_provinces(R.indicators_wide(self._today("commune_readiness")), self.table("provinces")),
-                alt="Bản đồ nhiệt: 34 tỉnh × các chỉ tiêu của Phụ lục 5",
-                caption="34 tỉnh, thành phố × các chỉ tiêu hiện trạng xã, phường (% số xã đạt), theo ý tưởng bản đồ nhiệt của báo cáo",
-                cite=cite5,
-            ),
+            self._readiness_heat_table(cite5),
         ]
         parts += self._blocs_html()
         return join(parts)
+
+    def _readiness_heat_table(self, cite5: str) -> Html:
+        """Appendix 5 as a heat map: 34 provinces x indicators, % of communes meeting each."""
+        wide = R.indicators_wide(self._today("commune_readiness"))
+        return heat_table(
+            wide.to_numpy(),
+            [self._short(code) for code in wide.index],
+            [R.INDICATOR_SHORT_LABELS_VI.get(c, c) for c in wide.columns],
+            caption="34 tỉnh, thành phố × các chỉ tiêu hiện trạng xã, phường (% số xã đạt), theo ý tưởng bản đồ nhiệt của báo cáo",
+            cite=cite5,
+            legend="% số xã, phường đạt chỉ tiêu",
+        )
 
     def _blocs_html(self) -> list:
         cite21 = self._cite("Phụ lục 21")
@@ -366,10 +390,9 @@ class SeptemberSections:
     def _province_paragraph(self, record: dict) -> Html:
         code = record["province_code"]
         name = self._short(code)
-        by = self.rates.by_province
-        rate = {s: float(by[(by["province_code"] == code) & (by["scope"] == s)]["online_rate_pct"].iloc[0]) for s in ("province", "commune")}
-        vol = self.volume.by_province.set_index("province_code")
-        bloc = self.blocs.set_index("province_code")
+        rate = {s: self._rate_of[(code, s)] for s in ("province", "commune")}
+        vol = self._volume_by_code
+        bloc = self._blocs_by_code
         vendor = self.tthc_vendor.get(code, "không rõ")
         cite_v = self.sources.cite("vendor_summary", "mục 1.1 (hệ thống giải quyết TTHC)")
         cite8 = self._cite("Phụ lục 8")
@@ -394,10 +417,7 @@ class SeptemberSections:
             html += esc(" Tỉnh không báo cáo vướng mắc nào ở Phụ lục 6, 17 và 24.") + cite_ob
         else:
             obstacles = themes[themes["kind"] == "obstacle"]
-            counted = obstacles.assign(themes=obstacles["themes"].str.split(", ")).explode("themes")
-            counts = counted.groupby("themes").agg(texts=("text", "size"), communes=("communes_affected", "sum")).sort_values(["communes", "texts"], ascending=False)
-            counts = counts[counts.index != "none"]
-            top = [f"{T.THEME_LABELS_VI.get(t, t).lower()} ({int(r['texts'])} ý, {fmt_int(r['communes'])} lượt xã)" for t, r in counts.head(3).iterrows()]
+            top = [f"{T.THEME_LABELS_VI.get(t, t).lower()} ({n} ý, {fmt_int(c)} lượt xã)" for t, n, c in _top_themes(obstacles)[:3]]
             html += esc(f" Vướng mắc được báo cáo ({len(obstacles)} ý), nhiều nhất: " + "; ".join(top) + ".") + cite_ob
             examples = obstacles.sort_values("communes_affected", ascending=False, na_position="last").head(3)
             items = [esc(f"{r['text']} ({fmt_int(r['communes_affected'])}/{fmt_int(r['communes_total'])} xã; {r['source']})") for r in examples.to_dict("records")]
@@ -496,6 +516,22 @@ class SeptemberSections:
                 small_note,
             ]
         )
+
+
+def _top_themes(obstacles: pd.DataFrame) -> list[tuple[str, int, float]]:
+    """(theme, texts, communes) of a province's obstacle texts, most communes first, then
+    most texts, then the theme's name; without 'none'. What
+    ``explode('themes').groupby('themes').agg(size, sum).sort_values([communes, texts],
+    ascending=False)`` gave (its sort keeps ties in the groups' order), without building
+    four frames for each province."""
+    texts: dict[str, int] = {}
+    communes: dict[str, float] = {}
+    for joined, affected in zip(obstacles["themes"], obstacles["communes_affected"]):
+        for theme in joined.split(", "):
+            texts[theme] = texts.get(theme, 0) + 1
+            communes[theme] = communes.get(theme, 0) + (0 if pd.isna(affected) else affected)
+    ordered = sorted(sorted(texts), key=lambda t: (-communes[t], -texts[t]))
+    return [(t, texts[t], communes[t]) for t in ordered if t != "none"]
 
 
 _THEME_RULE_VI = (

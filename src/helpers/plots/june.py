@@ -12,9 +12,11 @@ from datetime import date
 
 import pandas as pd
 import seaborn as sns
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..stats.june import task_sort_key
+from .labels import LabelGrid, pin_empty_axis_labels
 
 WIDTH_IN = 7.5
 DPI = 100
@@ -25,6 +27,9 @@ LABEL_CHARS = 46
 def _figure(height_in: float) -> Figure:
     fig = Figure(figsize=(WIDTH_IN, height_in), layout="constrained")
     fig.set_dpi(DPI)
+    # An Agg canvas from the start: without one, every text measured while the figure
+    # is laid out (seaborn's tick checks, constrained layout) made a renderer of its own.
+    FigureCanvasAgg(fig)
     return fig
 
 
@@ -111,6 +116,7 @@ def task_progress_plot(june_trend_frame: pd.DataFrame, title: str | None = None)
     fig.suptitle(title or "Tiến độ các nhiệm vụ theo ngày báo cáo", fontsize=10)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+    pin_empty_axis_labels(ax.yaxis)
     return fig
 
 
@@ -128,8 +134,8 @@ def open_tasks_by_province_plot(open_tasks: pd.DataFrame, title: str | None = No
     colour = sns.color_palette("colorblind")[0]
     positions = list(range(len(frame)))
     ax.barh(positions, frame["open_tasks"].astype(float), color=colour, height=0.7)
-    for pos, value in zip(positions, frame["open_tasks"]):
-        ax.text(float(value) + 0.2, pos, str(int(value)), va="center", fontsize=7)
+    counts = frame["open_tasks"].astype(float).to_numpy()
+    ax.add_artist(LabelGrid(counts + 0.2, positions, [str(int(v)) for v in counts], "black", fontsize=7, ha="left", transform=ax.transData))
     ax.set_yticks(positions)
     ax.set_yticklabels(list(names), fontsize=7)
     ax.set_ylim(len(frame) - 0.5, -0.5)
@@ -140,9 +146,10 @@ def open_tasks_by_province_plot(open_tasks: pd.DataFrame, title: str | None = No
         title = "Số nhiệm vụ chưa hoàn thành theo tỉnh, thành phố"
         if "report_date" in frame.columns and len(frame):
             title += f" (ngày {_day_month(frame['report_date'].iloc[0])})"
-    ax.set_title(title, fontsize=10)
+    ax.set_title(title, fontsize=10, y=1.0)
     ax.grid(axis="x", color="0.9", lw=0.6)
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+    pin_empty_axis_labels(ax.yaxis)
     return fig

@@ -1,8 +1,9 @@
-"""Figures for the 22/9/2025 plan-02 briefing: readiness heat map, readiness vs online rate, ranked rates.
+"""Figures for the 22/9/2025 plan-02 briefing: readiness vs online rate, ranked online rates.
 
 Each function builds a :class:`matplotlib.figure.Figure` directly (no pyplot state,
 rendered by Agg when saved), at most 7.5 in wide for an A4 page, 100 dpi, with
-Vietnamese labels and colour-blind-safe colours (cividis, seaborn 'colorblind').
+Vietnamese labels and colour-blind-safe colours (seaborn "colorblind"). The readiness
+heat map is an HTML table (:func:`helpers.briefing.render.heat_table`), not a figure.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from collections.abc import Iterable
 
 import pandas as pd
 import seaborn as sns
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ..stats.readiness import INDICATOR_SHORT_LABELS_VI
 from ..stats.ready_but_low import QUADRANT_LABELS_VI, QUADRANTS, ReadyButLowResult
 from ..vn_numbers import fmt_num
+from .labels import LabelGrid, pin_empty_axis_labels
 
 WIDTH_IN = 7.5
 DPI = 100
@@ -30,6 +32,9 @@ def _names(codes: Iterable[int], provinces: pd.DataFrame | None) -> list[str]:
 def _figure(height_in: float) -> Figure:
     fig = Figure(figsize=(WIDTH_IN, height_in), layout="constrained")
     fig.set_dpi(DPI)
+    # An Agg canvas from the start: without one, every text measured while the figure
+    # is laid out (seaborn's tick checks, constrained layout) made a renderer of its own.
+    FigureCanvasAgg(fig)
     return fig
 
 
@@ -37,49 +42,6 @@ def _vn_pct_axis(axis) -> None:
     from matplotlib.ticker import FuncFormatter
 
     axis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_num(v, 0)))
-
-
-def heatmap_provinces(
-    indicators_wide: pd.DataFrame,
-    provinces: pd.DataFrame | None = None,
-    column_labels: dict[str, str] | None = None,
-    title: str = "Hiện trạng xã, phường theo chỉ tiêu (Phụ lục 5, % số xã đạt)",
-) -> Figure:
-    """Provinces × indicators heat map of % of communes, each cell annotated (appendix 5).
-
-    ``indicators_wide`` is indexed by province code with one column per indicator
-    (see ``stats.readiness.indicators_wide``); rows keep the caller's order. Colour
-    scale cividis from 0 to 100.
-    """
-    labels = {**INDICATOR_SHORT_LABELS_VI, **(column_labels or {})}
-    data = indicators_wide.astype(float)
-    annot = data.map(lambda v: "" if pd.isna(v) else ("100" if v == 100 else fmt_num(v, 1)))
-    fig = _figure(min(1.6 + 0.22 * len(data), 10.5))
-    ax = fig.add_subplot()
-    sns.heatmap(
-        data,
-        ax=ax,
-        cmap="cividis",
-        vmin=0,
-        vmax=100,
-        annot=annot.to_numpy(),
-        fmt="",
-        annot_kws={"fontsize": 5.5},
-        linewidths=0.3,
-        linecolor="white",
-        cbar_kws={"label": "% số xã, phường", "shrink": 0.5},
-        xticklabels=[labels.get(c, c) for c in data.columns],
-        yticklabels=_names(data.index, provinces),
-    )
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    ax.tick_params(axis="x", labelsize=7, rotation=60)
-    ax.tick_params(axis="y", labelsize=7, rotation=0)
-    for label in ax.get_xticklabels():
-        label.set_horizontalalignment("right")
-        label.set_rotation_mode("anchor")
-    ax.set_title(title, fontsize=9)
-    return fig
 
 
 def readiness_vs_online(
@@ -172,8 +134,8 @@ def ranked_online_rates(
     ax.barh(positions, ordered["online_rate_pct"], color=colours, height=0.75)
     ax.set_yticks(positions, names, fontsize=7)
     ax.invert_yaxis()
-    for y, value in zip(positions, ordered["online_rate_pct"]):
-        ax.text(value + 0.8, y, fmt_num(value, 1), va="center", fontsize=6)
+    values = ordered["online_rate_pct"].astype(float).to_numpy()
+    ax.add_artist(LabelGrid(values + 0.8, positions, [fmt_num(v, 1) for v in values], "black", fontsize=6, ha="left", transform=ax.transData))
     ax.axvline(national_rate, color="black", linestyle="--", linewidth=0.9, label=f"Toàn quốc: {fmt_num(national_rate)}%")
     ax.set_xlim(0, 105)
     _vn_pct_axis(ax.xaxis)
@@ -186,5 +148,6 @@ def ranked_online_rates(
         handles.append(Patch(color=accent))
         labels.append(highlight_label)
     ax.legend(handles, labels, fontsize=7, loc="lower right", frameon=False)
-    ax.set_title(title, fontsize=9)
+    ax.set_title(title, fontsize=9, y=1.0)
+    pin_empty_axis_labels(ax.yaxis)
     return fig

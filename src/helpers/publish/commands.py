@@ -87,7 +87,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         if getattr(result, "skipped", False):
             print("ingest: data/processed is up to date", flush=True)
         else:
-            print("ingest: data/processed rebuilt", flush=True)
+            print(f"ingest: data/processed rebuilt from {len(result.reports)} reports in {result.seconds:.2f} s", flush=True)
         new_dates = list(getattr(result, "new_dates", []) or [])
         if new_dates:
             print(f"ingest: new reporting dates: {', '.join(new_dates)}", flush=True)

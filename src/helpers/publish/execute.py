@@ -5,6 +5,12 @@ The kernel is ``python3`` of the running interpreter (ipykernel's built-in spec 
 including the editable ``helpers``, are importable in the notebook without
 registering a kernel. Kernels talk over private Unix sockets; their own log goes
 to a temporary file (its last line is quoted if the kernel dies).
+
+During a build the kernel is forked from the build's warm template (see
+:mod:`.forkserver`) when one is running; papermill still executes the notebook (it
+only gets a kernel manager that launches differently), and the notebook sees the
+kernel a cold start gives. Once the last cell has replied the kernel is stopped at
+once (``shutdown_kernel="immediate"``) rather than asked to shut down and waited for.
 """
 
 from __future__ import annotations
@@ -13,8 +19,10 @@ import logging
 import os
 import re
 import shutil
+import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,6 +83,69 @@ def _quiet() -> None:
 
 
 _MANAGER = None
+_CLIENT = None
+KERNEL_ARGS = ("--HistoryManager.enabled=False",)
+RECONNECT_MS = 10  # a kernel's sockets exist ~0.1 s after its launch: retry connecting every 10 ms, not 100
+
+
+def _ready_client_class():
+    """AsyncKernelClient that knows sooner that a kernel is ready.
+
+    jupyter_client's ``wait_for_ready`` waits for the kernel_info reply, checks that
+    IOPub is connected, then drains IOPub until it has been silent for 0.2 s. This one
+    drains only up to the 'idle' status of the kernel_info request that was answered
+    (the last thing the kernel sends for it) - messages the kernel might still send
+    are not any cell's: nbclient files outputs by the request they answer. Its
+    sockets also retry connecting to a kernel that is still starting every 10 ms."""
+    global _CLIENT
+    if _CLIENT is None:
+        import time as _time
+        from queue import Empty
+
+        import zmq
+        import zmq.asyncio
+        from jupyter_client.asynchronous import AsyncKernelClient
+
+        class ReadyKernelClient(AsyncKernelClient):
+            def _context_default(self):
+                self._created_context = True
+                ctx = zmq.asyncio.Context()
+                ctx.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
+                return ctx
+
+            async def wait_for_ready(self, timeout=None):
+                deadline = _time.monotonic() + (float("inf") if timeout is None else timeout)
+                while True:
+                    self.kernel_info()
+                    try:
+                        reply = await self.shell_channel.get_msg(timeout=1)
+                    except Empty:
+                        reply = None
+                    if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                        answered = reply["parent_header"].get("msg_id")
+                        seen = False
+                        try:
+                            while True:  # IOPub connected? then up to the idle of that request
+                                msg = await self.iopub_channel.get_msg(timeout=0.2)
+                                seen = True
+                                if (
+                                    msg["msg_type"] == "status"
+                                    and msg["content"].get("execution_state") == "idle"
+                                    and msg["parent_header"].get("msg_id") == answered
+                                ):
+                                    break
+                        except Empty:
+                            pass
+                        if seen:
+                            self._handle_kernel_info_reply(reply)
+                            return
+                    if not await self._async_is_alive():
+                        raise RuntimeError("Kernel died before replying to kernel_info")
+                    if _time.monotonic() > deadline:
+                        raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+        _CLIENT = ReadyKernelClient
+    return _CLIENT
 
 
 def _kernel_manager_class():
@@ -89,20 +160,48 @@ def _kernel_manager_class():
     if _MANAGER is None:
         from jupyter_client.kernelspec import KernelSpec
         from jupyter_client.manager import AsyncKernelManager
-        from traitlets import Unicode
+        from traitlets import Unicode, default
+
+        client_class = _ready_client_class()
 
         class QuietKernelManager(AsyncKernelManager):
             kernel_log = Unicode("", help="file for the kernel process's stdout and stderr").tag(config=True)
+
+            @default("client_factory")
+            def _client_factory_default(self):
+                return client_class
 
             @property
             def kernel_spec(self):
                 if self._kernel_spec is None and self.kernel_name == KERNEL_NAME:
                     from ipykernel.kernelspec import RESOURCES, get_kernel_dict
 
-                    self._kernel_spec = KernelSpec(resource_dir=RESOURCES, **get_kernel_dict())
+                    spec = get_kernel_dict()
+                    # A batch kernel keeps no input history: IPython would otherwise write
+                    # every cell to ~/.ipython's SQLite file, from parallel kernels at once.
+                    spec["argv"] = [*spec["argv"], *KERNEL_ARGS]
+                    self._kernel_spec = KernelSpec(resource_dir=RESOURCES, **spec)
                 return super().kernel_spec
 
             async def _async_launch_kernel(self, kernel_cmd, **kw):
+                from . import forkserver
+
+                from jupyter_client.provisioning.local_provisioner import LocalProvisioner
+
+                if forkserver.ADDRESS and type(self.provisioner) is LocalProvisioner:
+                    try:
+                        proc = forkserver.launch(kernel_cmd, kw.get("env") or os.environ, kw.get("cwd"), self.kernel_log or None)
+                    except forkserver.Unavailable as exc:
+                        if os.environ.get("BRIEFINGS_DEBUG_KERNELS"):
+                            print(f"warm kernel unavailable: {exc}", file=sys.stderr, flush=True)
+                        # an ordinary start below
+                    else:
+                        prov = self.provisioner
+                        prov.__class__ = forkserver.provisioner_class()
+                        prov.process, prov.pid, prov.pgid = proc, proc.pid, proc.pid
+                        prov.cwd = kw.get("cwd") or os.getcwd()
+                        self._reconcile_connection_info(prov.connection_info)
+                        return None
                 if not self.kernel_log:
                     return await super()._async_launch_kernel(kernel_cmd, **kw)
                 with open(self.kernel_log, "ab") as log:
@@ -154,16 +253,32 @@ def source_cell(source_nb, executed_index: int) -> tuple[int | None, bool]:
     return (executed_index - 1 if executed_index > injected_at else executed_index), False
 
 
-def normalize(nb, source_rel: str, output_rel: str):
+def normalize(nb, source_rel: str, output_rel: str, path_aliases: Mapping[str, str] | None = None):
     """Strip what differs between two builds of the same inputs (in place; returns ``nb``):
     papermill's start/end times and durations, nbclient's ``execution`` timings, random
-    ids of the cells papermill inserts, temporary paths, Styler ids, memory addresses."""
+    ids of the cells papermill inserts, temporary paths, Styler ids, memory addresses.
+
+    ``path_aliases`` (absolute path -> what to record instead) rewrites the paths in the
+    injected parameters: the build's staging folder becomes ``outputs/<date>`` (where its
+    files are published) and the tables' folder ``data/processed`` (helpers resolves a
+    relative path from the project root), so the notebook names no temporary folder
+    and does not depend on where the project was cloned."""
+    aliases = sorted((path_aliases or {}).items(), key=lambda kv: -len(kv[0]))
+
+    def alias(text: str) -> str:
+        for path, shown in aliases:
+            text = text.replace(path, shown)
+        return text
+
     pm = nb.metadata.get("papermill")
     if pm is not None:
         for key in ("start_time", "end_time", "duration"):
             pm.pop(key, None)
         pm["input_path"] = source_rel
         pm["output_path"] = output_rel
+        params = pm.get("parameters")
+        if aliases and isinstance(params, dict):
+            pm["parameters"] = {k: alias(v) if isinstance(v, str) else v for k, v in params.items()}
     _stable_outputs(nb)
     markers = 0
     for cell in nb.cells:
@@ -176,6 +291,8 @@ def normalize(nb, source_rel: str, output_rel: str):
         tags = md.get("tags", [])
         if INJECTED_TAG in tags:
             cell["id"] = INJECTED_TAG
+            if aliases:
+                cell["source"] = alias(_text(cell["source"]))
         elif ERROR_MARKER_TAG in tags:
             markers += 1
             cell["id"] = f"papermill-error-{markers}"
@@ -234,6 +351,7 @@ def run_notebook(
     output_rel: str,
     kernel_name: str = KERNEL_NAME,
     cell_timeout: int = CELL_TIMEOUT,
+    path_aliases: Mapping[str, str] | None = None,
 ) -> ExecResult:
     """Execute ``source`` with ``parameters`` and write the executed, normalized
     notebook to ``output`` (also when a cell fails). Never raises for notebook errors."""
@@ -263,6 +381,8 @@ def run_notebook(
             record_timing=False,
             config=_kernel_config(socket_dir),
             kernel_manager_class=_kernel_manager_class(),
+            # every output is in once the last cell replied: stop the kernel, do not wait for it
+            shutdown_kernel="immediate",
         )
     except PapermillExecutionError as exc:
         source_nb = nbformat.read(str(source), as_version=4)
@@ -289,6 +409,6 @@ def run_notebook(
             nb = None
     raw.unlink(missing_ok=True)
     if nb is not None:
-        normalize(nb, source_rel, output_rel)
+        normalize(nb, source_rel, output_rel, path_aliases)
         write_notebook(nb, output)
     return ExecResult(nb=nb, seconds=seconds, failure=failure)

@@ -167,7 +167,33 @@ def record_run(date: str, record: dict[str, Any]) -> None:
             entry["last_success"] = record
         manifest["version"] = MANIFEST_VERSION
         manifest["dates"] = dict(sorted(manifest["dates"].items()))
-        write_text_atomic(outputs_dir() / MANIFEST_FILE, json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+        write_text_atomic(outputs_dir() / MANIFEST_FILE, dumps_manifest(manifest))
+
+
+_ENTRY_TEXT: dict[str, str] = {}  # compact JSON of a date's entry -> its indented text
+
+
+def dumps_manifest(manifest: Mapping[str, Any]) -> str:
+    """``json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\\n"``, the
+    same bytes, faster: with ``indent`` the json module encodes in pure Python (~0.2 s
+    for the 2 MB manifest of 100 dates, at every date a build publishes); here each
+    date's entry is encoded once per content (its compact form, from the C encoder, is
+    the key) and the indented texts are put together."""
+    dates = manifest.get("dates")
+    if set(manifest) != {"dates", "version"} or not isinstance(dates, dict) or not dates:
+        return json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    parts = []
+    for date in sorted(dates):
+        compact = json.dumps(dates[date], ensure_ascii=False, sort_keys=True)
+        text = _ENTRY_TEXT.get(compact)
+        if text is None:
+            text = json.dumps(dates[date], ensure_ascii=False, indent=2, sort_keys=True).replace("\n", "\n    ")
+            if len(_ENTRY_TEXT) > 4096:
+                _ENTRY_TEXT.clear()
+            _ENTRY_TEXT[compact] = text
+        parts.append(f"    {json.dumps(date, ensure_ascii=False)}: {text}")
+    version = json.dumps(manifest["version"], ensure_ascii=False, indent=2, sort_keys=True).replace("\n", "\n  ")
+    return '{\n  "dates": {\n' + ",\n".join(parts) + '\n  },\n  "version": ' + version + "\n}\n"
 
 
 # --------------------------------------------------------------------------- folders
@@ -259,7 +285,7 @@ def write_summary(output_dir: str | Path, headline: Sequence[Mapping[str, Any] |
     for item in headline:
         label, value = (item["label"], item["value"]) if isinstance(item, Mapping) else item
         items.append({"label": str(label), "value": str(value)})
-    path = Path(output_dir) / SUMMARY_FILE
+    path = config.resolve(output_dir) / SUMMARY_FILE
     write_text_atomic(path, json.dumps({**extra, "headline": items}, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     return path
 

@@ -3,13 +3,16 @@ parallel -> export -> swap outputs/<date>/ in -> manifest -> index.
 
 Work is shared: papermill, nbconvert and the compiled template are loaded once in
 this process, then worker processes are forked with all of it warm (one kernel
-per date-notebook, exported in the worker that ran it). Nothing heavy is imported
-when every date is up to date.
+per date-notebook, exported in the worker that ran it). Kernels are forked from a
+kernel template that has ipykernel, the notebooks' libraries and the data tables
+loaded (:mod:`.forkserver`; ``BRIEFINGS_WARM_KERNELS=0`` starts every kernel cold,
+with the same results). Nothing heavy is imported when every date is up to date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import sys
 import time
@@ -67,6 +70,22 @@ def _noop() -> None:
     return None
 
 
+def _worker_init() -> None:
+    # The CLI raises the collector's thresholds for the short ingest process; a worker runs
+    # a hundred notebooks, and their reference cycles (executed notebooks of ~0.5 MB) must
+    # not pile up until a full collection that those thresholds put off for ever.
+    gc.set_threshold(700, 10, 10)
+    gc.freeze()  # what the worker inherited (papermill, nbconvert, the template) is not its garbage
+
+
+def run_task_collected(task: dict[str, Any]) -> dict[str, Any]:
+    """:func:`run_task`, then the notebook's garbage collected (a worker's memory stays flat)."""
+    try:
+        return run_task(task)
+    finally:
+        gc.collect()
+
+
 def run_task(task: dict[str, Any]) -> dict[str, Any]:
     """Execute one notebook for one date and export it (in a worker or in-process).
 
@@ -87,6 +106,7 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
         source_rel=task["source_rel"],
         output_rel=task["output_rel"],
         kernel_name=task["kernel_name"],
+        path_aliases=task.get("path_aliases"),
     )
     result["execute"] = round(res.seconds, 3)
     if res.ok:
@@ -188,27 +208,35 @@ def run_dates(
         summary.seconds = time.perf_counter() - started
         return summary
 
-    # Something runs: load papermill/nbconvert and compile the template once, here,
-    # so forked workers start warm.
+    # Something runs. Start the kernel template first (it imports what kernels need while
+    # this process loads papermill/nbconvert and compiles the HTML template once, here,
+    # so forked workers start warm).
     from . import execute, export  # noqa: F401
 
-    import papermill  # noqa: F401
+    execute._quiet()
+    template = start_template(notebooks)
+    try:
+        import papermill  # noqa: F401
 
-    export.warm_up()
+        export.warm_up()
+    except BaseException:
+        if template is not None:
+            template.stop()
+        raise
     n_tasks = len(todo) * len(notebooks)
     workers = max(1, min(jobs or default_jobs(), n_tasks))
     pool = None
-    if workers > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
-        pool.submit(_noop).result()  # fork every worker now, before the lock files are opened
 
     def on_wait(date: str, holder: str) -> None:
         rep.out(f"{date}: another run ({holder}) is building this date; waiting for it to finish...")
 
     try:
+        if workers > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init)
+            pool.submit(_noop).result()  # fork every worker now, before the lock files are opened
         with outputs.locked_dates([p.date for p in todo], wait=wait, on_wait=on_wait) as (got, busy):
             for date in busy:
                 summary.locked.append(date)
@@ -230,9 +258,32 @@ def run_dates(
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+        if template is not None:
+            template.stop()
     _update_index()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def warm_kernels_enabled() -> bool:
+    """Kernels forked from a warm template (default, on Linux), unless BRIEFINGS_WARM_KERNELS=0."""
+    if os.environ.get("BRIEFINGS_WARM_KERNELS", "1").strip().lower() in ("0", "no", "false", "off"):
+        return False
+    from . import forkserver
+
+    return forkserver.supported()
+
+
+def start_template(notebooks: Sequence[str]):
+    """The build's kernel template (see :mod:`.forkserver`), or None when disabled."""
+    if not warm_kernels_enabled():
+        return None
+    from . import forkserver
+
+    modules = forkserver.notebook_imports(plan.notebook_path(name) for name in notebooks)
+    template = forkserver.Template(modules, cwd=config.notebooks_dir())
+    template.start()
+    return template
 
 
 def _tasks(p: plan.DatePlan, notebooks: Sequence[str], staging: Path) -> list[dict[str, Any]]:
@@ -251,6 +302,9 @@ def _tasks(p: plan.DatePlan, notebooks: Sequence[str], staging: Path) -> list[di
                 "output_rel": f"outputs/{p.date}/{name}.ipynb",
                 "staging": str(staging),
                 "parameters": params,
+                # how the executed notebook records the paths it was given: the staging
+                # folder is published as outputs/<date>, the tables are under the root
+                "path_aliases": {str(staging): f"outputs/{p.date}", params["processed_dir"]: config.relative_to_root(params["processed_dir"])},
                 "cwd": str(config.notebooks_dir()),
                 "kernel_name": plan.KERNEL_NAME,
             }
@@ -297,7 +351,7 @@ def _run_plans(plans: list[plan.DatePlan], notebooks: Sequence[str], hasher: pla
         else:
             from concurrent.futures import as_completed
 
-            futures = {pool.submit(run_task, task): task for task in tasks}
+            futures = {pool.submit(run_task_collected, task): task for task in tasks}
             for fut in as_completed(futures):
                 try:
                     result = fut.result()

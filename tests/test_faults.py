@@ -44,6 +44,19 @@ def popen_cli(root: Path, *args: str, log: Path, env: dict[str, str] | None = No
         return subprocess.Popen([sys.executable, "-m", "helpers", *args], stdout=out, stderr=err, env=env, start_new_session=True)
 
 
+def run_together(root: Path, tmp_path: Path, *args: str):
+    """The same command twice, started together; (processes, exit codes, (stdout, stderr) of each)."""
+    logs = [tmp_path / "first", tmp_path / "second"]
+    procs = [popen_cli(root, *args, log=log) for log in logs]
+    try:
+        codes = [p.wait(600) for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGKILL)
+    return procs, codes, [read_log(log) for log in logs]
+
+
 def read_log(log: Path) -> tuple[str, str]:
     return Path(f"{log}.out").read_text(encoding="utf-8"), Path(f"{log}.err").read_text(encoding="utf-8")
 
@@ -258,15 +271,7 @@ def test_two_runs_of_one_date_one_waits(built_project, tmp_path):
     params = root / "params" / f"{DATE}.yaml"
     params.write_text(params.read_text(encoding="utf-8") + "\n# touched: the inputs changed, both runs want to build\n", encoding="utf-8")
 
-    logs = [tmp_path / "first", tmp_path / "second"]
-    procs = [popen_cli(root, "run", "--date", DATE, log=log) for log in logs]
-    try:
-        codes = [p.wait(600) for p in procs]
-    finally:
-        for p in procs:
-            if p.poll() is None:
-                os.killpg(p.pid, signal.SIGKILL)
-    texts = [read_log(log) for log in logs]
+    procs, codes, texts = run_together(root, tmp_path, "run", "--date", DATE)
     assert codes == [0, 0], texts
     stdouts = [t[0] for t in texts]
     waited = [i for i, s in enumerate(stdouts) if "waiting for it to finish" in s]
@@ -287,15 +292,7 @@ def test_two_runs_of_one_date_one_waits(built_project, tmp_path):
 def test_two_runs_of_one_date_no_wait_exits_3(built_project, tmp_path):
     root = copy_built(built_project, tmp_path)
     out = root / "outputs"
-    logs = [tmp_path / "first", tmp_path / "second"]
-    procs = [popen_cli(root, "run", "--date", DATE, "--force", "--no-wait", log=log) for log in logs]
-    try:
-        codes = [p.wait(600) for p in procs]
-    finally:
-        for p in procs:
-            if p.poll() is None:
-                os.killpg(p.pid, signal.SIGKILL)
-    texts = [read_log(log) for log in logs]
+    procs, codes, texts = run_together(root, tmp_path, "run", "--date", DATE, "--force", "--no-wait")
     assert sorted(codes) == [0, 3], texts
     winner, loser = codes.index(0), codes.index(3)
     err = texts[loser][1]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,20 +139,13 @@ def _parse_all(files: list[Path], parse_report) -> list:
     """``parse_report`` of every file, in order. Files are independent, so with many of
     them (a backlog of daily reports) they are parsed in forked worker processes, one
     per CPU; the first bad file in ``files`` order raises, as it would in one process."""
-    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1), len(files))
-    if len(files) < PARALLEL_MIN_FILES or workers < 2 or "fork" not in _start_methods():
+    from .parallel import can_fork, fork_pool, usable_cpus
+
+    workers = min(usable_cpus(), len(files))
+    if len(files) < PARALLEL_MIN_FILES or workers < 2 or not can_fork():
         return [parse_report(path) for path in files]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    with fork_pool(workers) as pool:
         return list(pool.map(parse_report, files, chunksize=max(1, len(files) // (4 * workers))))
-
-
-def _start_methods() -> list[str]:
-    import multiprocessing
-
-    return multiprocessing.get_all_start_methods()
 
 
 def build_tables(files: list[Path]):

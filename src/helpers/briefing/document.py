@@ -14,7 +14,7 @@ from .. import config
 from ..datastore import BRIEFING_KINDS, load_table
 from .june import JuneSections
 from .lead import lead_summary
-from .quality import CHECK_LABELS_VI, SEVERITY_VI
+from .quality import CHECK_LABELS_VI, SEVERITY_VI, source_file
 from .render import Html, absent, esc, f_auto, f_int, f_text, join, para, table
 from .september import SeptemberSections
 from .sources import Sources, vn_date, vn_datetime
@@ -170,7 +170,7 @@ class Briefing(JuneSections, SeptemberSections):
         and the undated ones (vendors, directives), plus any dated this day."""
         dq = self.table("data_quality")
         used = set(self.reports_today["file"]) | set(self.table("reports").loc[lambda r: r["report_date"].isna(), "file"])
-        return dq[dq["source"].str.split(" ").str[0].isin(used) | (dq["report_date"] == self.report_date)]
+        return dq[source_file(dq["source"]).isin(used) | (dq["report_date"] == self.report_date)]
 
     def data_quality(self) -> Html:
         """The findings of this date's documents, grouped by document and kind of problem.
@@ -183,7 +183,7 @@ class Briefing(JuneSections, SeptemberSections):
             return para("Không phát hiện mâu thuẫn nào trong số liệu nguồn của ngày này.")
         self.metric("data_quality_findings", int(len(today)))
         grouped = (
-            today.assign(file=today["source"].str.split(" ").str[0])
+            today.assign(file=source_file(today["source"]))
             .groupby(["file", "check", "severity"], as_index=False)
             .agg(n=("detail", "size"), parts=("source", lambda s: ", ".join(sorted({x.split(" ", 1)[1] for x in s if " " in x}))))
         )

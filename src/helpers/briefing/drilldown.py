@@ -20,6 +20,7 @@ from ..stats import readiness as R
 from ..stats import themes as T
 from ..vn_numbers import fmt_pct
 from .document import Briefing
+from .quality import source_file
 from .render import Html, absent, esc, f_int, f_num2, f_pct, f_text, join, para, table
 from .sources import vn_date
 
@@ -222,7 +223,7 @@ class ProvinceDrilldown(Briefing):
         mine = self.findings_today
         frame = mine.assign(date=mine["report_date"].map(lambda d: vn_date(d) if isinstance(d, str) else "không ghi ngày"), check_id=mine["check"])
         others = len(dq) - len(mine)
-        other_files = dq.drop(index=mine.index)["source"].str.split(" ").str[0].nunique()
+        other_files = source_file(dq.drop(index=mine.index)["source"]).nunique()
         rest = (
             f" {others} phát hiện khác thuộc {other_files} tệp nguồn của các ngày báo cáo khác có trong sổ tay của ngày đó và trong data/processed/data_quality.csv."
             if others
@@ -231,7 +232,7 @@ class ProvinceDrilldown(Briefing):
         return join(
             [
                 "<h2>Phát hiện về chất lượng số liệu của các tài liệu nguồn ngày này</h2>",
-                para(esc(f"{len(frame)} phát hiện trong {frame['source'].str.split(' ').str[0].nunique()} tệp nguồn; mã kiểm tra (check) để tra cứu trong mã nguồn." + rest)),
+                para(esc(f"{len(frame)} phát hiện trong {source_file(frame['source']).nunique()} tệp nguồn; mã kiểm tra (check) để tra cứu trong mã nguồn." + rest)),
                 table(frame, [("date", "Ngày", f_text), ("severity", "Mức", f_text), ("source", "Nguồn", f_text), ("check_id", "Kiểm tra", f_text), ("detail", "Nội dung", f_text)], cls="data dq"),
             ]
         )

@@ -17,7 +17,7 @@ from ..stats import june as J
 from ..stats import trends as TR
 from ..vn_numbers import fmt_int, fmt_pct
 from .render import Html, bullet_list, esc, f_int, f_pct1, f_text, figure, join, kpis, para, table
-from .sources import OCR_MARK, vn_date
+from .sources import OCR_MARK, vn_date, vn_day_month
 
 DAILY = "daily_readiness"
 
@@ -107,7 +107,7 @@ class JuneSections:
         frame = completion.assign(
             title=[self._task_title(t, title) for t, title in zip(completion["task_id"], completion["task"])],
             deadline_vi=[
-                ("—" if not isinstance(d, str) or not d else vn_date(d) + ("" if src == date else f" (theo báo cáo {vn_date(src)[:-5]})"))
+                ("—" if not isinstance(d, str) or not d else vn_date(d) + ("" if src == date else f" (theo báo cáo {vn_day_month(src)})"))
                 for d, src in zip(completion["deadline"], completion["deadline_from"])
             ],
             done_of=[f"{d}/{t}" for d, t in zip(completion["done_count"], completion["total"])],

@@ -8,6 +8,11 @@ checks that every id the real reports produce has a label).
 
 from __future__ import annotations
 
+
+def source_file(sources):
+    """The raw file a finding is about: ``source`` is '<file> <part>' (see ingest)."""
+    return sources.str.split(" ").str[0]
+
 SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"}
 
 CHECK_LABELS_VI: dict[str, str] = {

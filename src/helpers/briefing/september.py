@@ -20,7 +20,7 @@ from ..stats import uptake as U
 from ..stats import vendors as V
 from ..vn_numbers import fmt_int, fmt_num, fmt_pct
 from .render import Html, bullet_list, esc, f_int, f_num2, f_pct, f_text, figure, heat_table, join, kpis, para, table
-from .sources import vn_date
+from .sources import vn_date, vn_day_month
 
 PLAN02 = "plan02"
 BLOC_VI = {"party": "Đảng", "council": "HĐND", "committee": "UBND", "front": "MTTQ", "province": "cấp tỉnh"}
@@ -103,14 +103,14 @@ class SeptemberSections:
     def _cite(self, part: str) -> str:
         return self.sources.cite(PLAN02, part, self.report_date)
 
-    def _absent_plan02(self, heading: str) -> Html:
+    def _absent_plan02(self) -> Html:
         return Html("")  # data_available() says in one line that these sections are left out
 
     # ---- commune readiness ------------------------------------------------------------------
     def commune_readiness(self) -> Html:
         heading = "<h2>Mức sẵn sàng của xã, phường</h2>"
         if not self.has(PLAN02):
-            return self._absent_plan02(heading)
+            return self._absent_plan02()
         cov = self.coverage
         cite4, cite5 = self._cite("Phụ lục 4"), self._cite("Phụ lục 5")
         by = cov.by_province
@@ -206,7 +206,7 @@ class SeptemberSections:
     def online_uptake(self) -> Html:
         heading = "<h2>Hồ sơ nộp trực tuyến trên Cổng Dịch vụ công quốc gia</h2>"
         if not self.has(PLAN02):
-            return self._absent_plan02(heading)
+            return self._absent_plan02()
         rates = self.rates
         cite8 = self._cite("Phụ lục 8, bảng III")
         cite8i = self._cite("Phụ lục 8, bảng I")
@@ -214,7 +214,7 @@ class SeptemberSections:
         total = int(national.loc["all", "total"])
         for scope in ("all", "province", "commune"):
             self.metric(f"online_rate_national_{scope}_pct", float(national.loc[scope, "online_rate_pct"]))
-        period = f"{vn_date(rates.period_start)[:-5]}–{vn_date(rates.period_end)[:-5]}"  # '1/7–21/9'
+        period = f"{vn_day_month(rates.period_start)}–{vn_day_month(rates.period_end)}"  # '1/7–21/9'
         self.metric("dossiers_total", total, f"Hồ sơ lũy kế {period}", fmt_int(total))
         self.summary["headline"].append({"label": "Tỷ lệ nộp trực tuyến (lũy kế)", "value": fmt_pct(national.loc["all", "online_rate_pct"])})
         wide = rates.wide() if callable(getattr(rates, "wide", None)) else rates.wide
@@ -261,12 +261,12 @@ class SeptemberSections:
                 caption="Tỷ lệ hồ sơ nộp trực tuyến lũy kế theo tỉnh; đường dọc: mức cả nước; tô đậm: tỉnh sẵn sàng nhưng nộp trực tuyến thấp",
                 cite=cite8,
             ),
-            f"<h3>Ngày {vn_date(vol.day)[:-5]} so với lũy kế, và khối lượng hồ sơ</h3>",
+            f"<h3>Ngày {vn_day_month(vol.day)} so với lũy kế, và khối lượng hồ sơ</h3>",
             para(
                 esc(
                     f"Ngày {vn_date(vol.day)} ({vol.weekday_vi}{', ngày nghỉ cuối tuần' if vol.is_weekend else ''}) cả nước tiếp nhận {fmt_int(vol.day_total)} hồ sơ, "
                     f"bằng {fmt_pct(100 * vol.national_index, 1)} mức bình quân một ngày của tháng 6/2025 ({fmt_int(vol.june_daily_avg)} hồ sơ). "
-                    f"Chỉ số khối lượng = số hồ sơ trong ngày / bình quân ngày tháng 6; vì {vn_date(vol.day)[:-5]} là ngày nghỉ, chỉ số thấp phản ánh lịch làm việc nhiều hơn là sự suy giảm, "
+                    f"Chỉ số khối lượng = số hồ sơ trong ngày / bình quân ngày tháng 6; vì {vn_day_month(vol.day)} là ngày nghỉ, chỉ số thấp phản ánh lịch làm việc nhiều hơn là sự suy giảm, "
                     "nên chỉ dùng để so sánh giữa các tỉnh trong cùng ngày."
                     if vol.is_weekend
                     else f"Ngày {vn_date(vol.day)} ({vol.weekday_vi}) cả nước tiếp nhận {fmt_int(vol.day_total)} hồ sơ, bằng {fmt_pct(100 * vol.national_index, 1)} mức bình quân một ngày của tháng 6/2025 ({fmt_int(vol.june_daily_avg)} hồ sơ)."
@@ -281,7 +281,7 @@ class SeptemberSections:
                     ("rate_province", "Cấp tỉnh", f_pct),
                     ("rate_commune", "Cấp xã", f_pct),
                     ("gap_pts", "Tỉnh − xã (điểm %)", f_num2),
-                    ("day_rate", f"Ngày {vn_date(vol.day)[:-5]}", f_pct),
+                    ("day_rate", f"Ngày {vn_day_month(vol.day)}", f_pct),
                     ("day_total", "Hồ sơ trong ngày", f_int),
                     ("june_daily_avg", "BQ ngày T6", f_int),
                     ("volume_index", "Chỉ số khối lượng", f_num2),
@@ -313,7 +313,7 @@ class SeptemberSections:
     def ready_but_low(self) -> Html:
         heading = "<h2>Hạ tầng sẵn sàng nhưng người dân ít nộp trực tuyến</h2>"
         if not self.has(PLAN02):
-            return self._absent_plan02(heading)
+            return self._absent_plan02()
         res = self.ready_but_low_result
         tbl = res.table
         cite = self._cite("Phụ lục 4, 5 và 8")
@@ -465,7 +465,7 @@ class SeptemberSections:
             june = status[status["report_date"] < self.report_date]
             lag = TR.june_laggards_in_september(june, self._today("commune_status"), readiness_index=self.readiness, online_rates=self.rates.for_scope("all"))
             frame = lag.laggards.assign(name=lag.laggards["province_code"].map(self._short))
-            cols = [("name", "Tỉnh", f_text), ("june_open_tasks", f"Nhiệm vụ chưa xong {vn_date(lag.june_date)}", f_int), ("green_pct", f"% xã XANH {vn_date(self.report_date)[:-5]}", f_pct)]
+            cols = [("name", "Tỉnh", f_text), ("june_open_tasks", f"Nhiệm vụ chưa xong {vn_date(lag.june_date)}", f_int), ("green_pct", f"% xã XANH {vn_day_month(self.report_date)}", f_pct)]
             for col, label in (("readiness_index", "Chỉ số sẵn sàng"), ("online_rate_pct", "Nộp trực tuyến")):
                 if col in frame.columns:
                     cols.append((col, label, f_num2 if col == "readiness_index" else f_pct))

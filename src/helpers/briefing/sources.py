@@ -30,6 +30,11 @@ def vn_date(iso: str | None) -> str:
     return f"{int(day)}/{int(month)}/{year}"
 
 
+def vn_day_month(iso: str) -> str:
+    """'2025-09-21' -> '21/9' (column heads and periods within one year)."""
+    return vn_date(iso).rsplit("/", 1)[0]
+
+
 # Short names for footnotes; the header lists each document in full.
 KIND_SHORT = {
     "daily_readiness": "Báo cáo ngày của Bộ KH&CN",

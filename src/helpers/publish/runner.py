@@ -23,6 +23,7 @@ from typing import Any
 
 from .. import config
 from ..errors import BriefingsError, InputError
+from ..parallel import fork_pool, usable_cpus
 from ..params import LoadedParams, display_path, load_all, load_params
 from . import index, outputs, plan
 
@@ -30,10 +31,7 @@ EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_LOCKED = 0, 1, 2, 3
 
 
 def default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
+    return usable_cpus()
 
 
 @dataclass
@@ -232,10 +230,7 @@ def run_dates(
 
     try:
         if workers > 1:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init)
+            pool = fork_pool(workers, initializer=_worker_init)
             pool.submit(_noop).result()  # fork every worker now, before the lock files are opened
         with outputs.locked_dates([p.date for p in todo], wait=wait, on_wait=on_wait) as (got, busy):
             for date in busy:

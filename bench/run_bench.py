@@ -387,8 +387,8 @@ def plain(root: Path) -> dict:
     steps = [run([*BRIEFINGS, "ingest"], root)]
     os.environ["BRIEFINGS_ROOT"] = str(root)
     try:
-        from helpers import config, datastore
-        from helpers.params import load_params
+        from helpers import config, tables as datastore
+        from helpers.publish.params import load_params
 
         available = datastore.available_dates()
         params = {d: load_params(d, available=available).notebook_parameters() for d in sorted(available)}

@@ -24,7 +24,7 @@ def raw_dir() -> Path:
 @pytest.fixture(scope="session")
 def ingested(tmp_path_factory) -> Path:
     """data/processed built once per test session from the real raw reports (in a temp dir)."""
-    from helpers.ingest import run_ingest
+    from helpers.ingest.run import run_ingest
 
     processed = tmp_path_factory.mktemp("processed") / "processed"
     run_ingest(force=True, raw_dir=RAW, processed_dir=processed)

@@ -9,8 +9,8 @@ import random
 
 import pytest
 
-from helpers.datastore import available_dates, load_table
-from helpers.ingest import run_ingest
+from helpers.tables import available_dates, load_table
+from helpers.ingest.run import run_ingest
 
 from conftest import ROOT
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers.briefing import Briefing
-from helpers.briefing.drilldown import ProvinceDrilldown, resolve_province
-from helpers.briefing.render import esc, table
-from helpers.briefing.sources import vn_date, vn_datetime
+from helpers.report import Briefing
+from helpers.report.drilldown import ProvinceDrilldown, resolve_province
+from helpers.report.render import esc, table
+from helpers.report.sections.sources import vn_date, vn_datetime
 from helpers.errors import InputError
-from helpers.ingest import data_dictionary_markdown
-from helpers.stats import june as J
-from helpers.stats.key_metrics import key_metrics
+from helpers.ingest.run import data_dictionary_markdown
+from helpers.analysis import tasks as J
+from helpers.analysis.facts import key_metrics
 
 from conftest import ROOT
 
@@ -141,11 +141,11 @@ def test_vietnamese_dates():
 
 def test_committed_data_dictionary_is_up_to_date():
     committed = (ROOT / "docs" / "DATA_DICTIONARY.md").read_text(encoding="utf-8")
-    assert committed == data_dictionary_markdown(), "run: python -c 'from helpers.ingest import data_dictionary_markdown as d; open(\"docs/DATA_DICTIONARY.md\",\"w\").write(d())'"
+    assert committed == data_dictionary_markdown(), "run: python -c 'from helpers.ingest.run import data_dictionary_markdown as d; open(\"docs/DATA_DICTIONARY.md\",\"w\").write(d())'"
 
 
 def test_every_finding_of_the_real_reports_has_a_vietnamese_label(ingested):
-    from helpers.briefing.quality import CHECK_LABELS_VI
+    from helpers.report.sections.quality import CHECK_LABELS_VI
 
     dq = pd.read_csv(ingested / "data_quality.csv")
     missing = sorted(set(dq["check"]) - set(CHECK_LABELS_VI))
@@ -157,7 +157,7 @@ def test_heat_table_colours_cells_by_value_and_keeps_numbers_as_text():
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
 
-    from helpers.briefing.render import heat_table
+    from helpers.report.render import heat_table
 
     values = np.array([[100.0, 12.5], [np.nan, 0.0]])
     html = heat_table(values, ["Hà Nội", "<b>X</b>"], ["Mạng thông suốt", "Máy lấy số"], caption="Bản đồ nhiệt", legend="% số xã").body

@@ -59,14 +59,14 @@ def test_notebook_imports_reads_code_cells_only(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_markdown_cell("import os"),
-        nbformat.v4.new_code_cell("%matplotlib inline\nimport pandas as pd\nfrom helpers.briefing import Briefing\nimport requests"),
+        nbformat.v4.new_code_cell("%matplotlib inline\nimport pandas as pd\nfrom helpers.report import Briefing\nimport requests"),
         nbformat.v4.new_code_cell("from . import x\nimport numpy.linalg, pandas"),
         nbformat.v4.new_code_cell("this is not python ("),
     ]
     path = tmp_path / "n.ipynb"
     nbformat.write(nb, path)
     # preloadable packages only (not requests), in order, once; relative imports skipped
-    assert forkserver.notebook_imports([path, tmp_path / "missing.ipynb"]) == ["pandas", "helpers.briefing", "numpy.linalg"]
+    assert forkserver.notebook_imports([path, tmp_path / "missing.ipynb"]) == ["pandas", "helpers.report", "numpy.linalg"]
 
 
 def test_kernel_is_forked_from_the_warm_template(tmp_path, template):

@@ -10,10 +10,10 @@ import time
 import pandas as pd
 import pytest
 
-from helpers.datastore import available_dates
+from helpers.tables import available_dates
 from helpers.errors import InputError
-from helpers.ingest import FINGERPRINT_FILE, run_ingest
-from helpers.schemas import TABLES
+from helpers.ingest.run import FINGERPRINT_FILE, run_ingest
+from helpers.ingest.schemas import TABLES
 
 from conftest import ROOT
 
@@ -148,8 +148,8 @@ def test_ingest_is_under_two_seconds(raw_copy, tmp_path):
 
 def test_parallel_parsing_gives_the_same_tables_as_one_process(raw_copy, monkeypatch):
     """Many reports are parsed in forked workers: same tables, same order."""
-    import helpers.ingest as ingest
-    from helpers.parsers import parse_report
+    import helpers.ingest.run as ingest
+    from helpers.ingest.parsers import parse_report
 
     files = ingest.raw_files(raw_copy)
     monkeypatch.setattr(ingest, "PARALLEL_MIN_FILES", 2)
@@ -166,7 +166,7 @@ def test_parallel_parsing_gives_the_same_tables_as_one_process(raw_copy, monkeyp
 def test_a_bad_report_parsed_in_a_worker_gives_its_one_line_error(raw_copy, tmp_path, monkeypatch):
     import pickle
 
-    import helpers.ingest as ingest
+    import helpers.ingest.run as ingest
 
     error = InputError("a.txt", 7, "a number", "x")
     assert str(pickle.loads(pickle.dumps(error))) == str(error) == "a.txt:7: expected a number, found 'x'"

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from helpers import params
+from helpers.publish import params
 from helpers.errors import InputError
 
 AVAILABLE = {
@@ -188,7 +188,7 @@ def test_load_all_checks_every_file(pdir):
 
 
 def test_available_dates_come_from_the_datastore(pdir, monkeypatch):
-    from helpers import datastore
+    from helpers import tables as datastore
 
     monkeypatch.setattr(datastore, "available_dates", lambda processed_dir=None: {"2025-09-22": ["plan02"]})
     assert params.load_params("2025-09-22").used_defaults

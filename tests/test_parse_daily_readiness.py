@@ -1,4 +1,4 @@
-"""The daily readiness parser (helpers.parsers.daily_readiness) on the 27/6 OCR extract and the 30/6 text.
+"""The daily readiness parser (helpers.ingest.parsers.daily_readiness) on the 27/6 OCR extract and the 30/6 text.
 
 Expected values were copied from data/raw/daily_readiness_2025-06-27_ocr.txt ("27/6") and
 data/raw/daily_readiness_2025-06-30.txt ("30/6"); each notes the line it comes from.
@@ -13,10 +13,10 @@ import pytest
 
 from conftest import RAW
 from helpers.errors import InputError
-from helpers.parsers import daily_readiness
-from helpers.parsers.daily_readiness import detect, parse, status_findings
-from helpers.rawtext import read_raw_report
-from helpers.schemas import TABLES
+from helpers.ingest.parsers import daily_readiness
+from helpers.ingest.parsers.daily_readiness import detect, parse, status_findings
+from helpers.ingest.rawtext import read_raw_report
+from helpers.ingest.schemas import TABLES
 
 OCR_27 = "daily_readiness_2025-06-27_ocr.txt"
 CLEAN_30 = "daily_readiness_2025-06-30.txt"
@@ -372,7 +372,7 @@ SPELLINGS = [
 
 @pytest.mark.parametrize("spelling, code", SPELLINGS)
 def test_every_spelling_in_the_reports_maps_to_its_code(spelling, code):
-    from helpers.provinces import province_code
+    from helpers.ingest.provinces import province_code
 
     assert province_code(spelling) == code
 

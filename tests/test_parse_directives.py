@@ -11,10 +11,10 @@ import pytest
 
 from conftest import RAW
 from helpers.errors import InputError
-from helpers.parsers import directives, vendors
-from helpers.provinces import province_code
-from helpers.rawtext import read_raw_report
-from helpers.schemas import TABLES
+from helpers.ingest.parsers import directives, vendors
+from helpers.ingest.provinces import province_code
+from helpers.ingest.rawtext import read_raw_report
+from helpers.ingest.schemas import TABLES
 
 NOTICE_FILE = RAW / "directives_notice_2025-06-30.txt"
 

@@ -16,8 +16,8 @@ import pytest
 
 from conftest import RAW
 from helpers.errors import InputError
-from helpers.parsers import Finding, plan02
-from helpers.parsers.plan02 import (
+from helpers.ingest.parsers import Finding, plan02
+from helpers.ingest.parsers.plan02 import (
     check_commune_status,
     check_dossier_levels,
     check_dossier_rates,
@@ -25,9 +25,9 @@ from helpers.parsers.plan02 import (
     check_readiness_title_total,
     check_registry_wards,
 )
-from helpers.provinces import lookup
-from helpers.rawtext import read_raw_report
-from helpers.schemas import TABLES
+from helpers.ingest.provinces import lookup
+from helpers.ingest.rawtext import read_raw_report
+from helpers.ingest.schemas import TABLES
 
 PLAN02 = RAW / "plan02_report_2025-09-22.txt"
 OTHER_REPORTS = [
@@ -373,8 +373,8 @@ def test_bloc_tables_and_findings_are_merged(monkeypatch):
 
 
 def test_parse_with_the_real_bloc_module():
-    from helpers.parsers.plan02_blocs import parse_bloc_appendices
-    from helpers.parsers.plan02_sections import split_plan02
+    from helpers.ingest.parsers.plan02_blocs import parse_bloc_appendices
+    from helpers.ingest.parsers.plan02_sections import split_plan02
 
     report = read_raw_report(PLAN02)
     result = plan02.parse(report)

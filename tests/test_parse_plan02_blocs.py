@@ -1,4 +1,4 @@
-"""Plan-02 report, appendices 6 and 9–25 (helpers.parsers.plan02_blocs).
+"""Plan-02 report, appendices 6 and 9–25 (helpers.ingest.parsers.plan02_blocs).
 
 Expected values are copied from data/raw/plan02_report_2025-09-22.txt; each names its line.
 """
@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 
 from helpers.errors import InputError
-from helpers.parsers import plan02_blocs as blocs
-from helpers.parsers.plan02_blocs import parse_bloc_appendices, parse_bloc_appendices_with_spellings
-from helpers.parsers.plan02_sections import split_plan02
-from helpers.provinces import lookup
-from helpers.rawtext import read_raw_report
-from helpers.schemas.extra_plan02_blocs import EXTRA_TABLES
-from helpers.schemas.tables import TABLES
+from helpers.ingest.parsers import plan02_blocs as blocs
+from helpers.ingest.parsers.plan02_blocs import parse_bloc_appendices, parse_bloc_appendices_with_spellings
+from helpers.ingest.parsers.plan02_sections import split_plan02
+from helpers.ingest.provinces import lookup
+from helpers.ingest.rawtext import read_raw_report
+from helpers.ingest.schemas.extra_plan02_blocs import EXTRA_TABLES
+from helpers.ingest.schemas.tables import TABLES
 
 REPORT = Path(__file__).resolve().parent.parent / "data" / "raw" / "plan02_report_2025-09-22.txt"
 DATE = "2025-09-22"

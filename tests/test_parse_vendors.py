@@ -9,11 +9,11 @@ import pytest
 
 from conftest import RAW
 from helpers.errors import InputError
-from helpers.parsers import directives, vendors
-from helpers.provinces import province_code
-from helpers.rawtext import read_raw_report
-from helpers.schemas import TABLES
-from helpers.schemas.extra_vendors import SYSTEMS as SCHEMA_SYSTEMS
+from helpers.ingest.parsers import directives, vendors
+from helpers.ingest.provinces import province_code
+from helpers.ingest.rawtext import read_raw_report
+from helpers.ingest.schemas import TABLES
+from helpers.ingest.schemas.extra_vendors import SYSTEMS as SCHEMA_SYSTEMS
 
 VENDOR_FILE = RAW / "vendor_summary_2025-06-undated.txt"
 

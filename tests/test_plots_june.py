@@ -1,4 +1,4 @@
-"""Figures of the June briefings (helpers.plots.june): they build, fit the page and show every task/province."""
+"""Figures of the June briefings (helpers.report.plots.tasks): they build, fit the page and show every task/province."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from test_stats_june import hand_tables  # noqa: E402
 
-from helpers.plots.june import open_tasks_by_province_plot, task_progress_plot  # noqa: E402
-from helpers.provinces import provinces_table  # noqa: E402
-from helpers.stats.june import open_tasks_by_province  # noqa: E402
-from helpers.stats.trends import june_trend  # noqa: E402
+from helpers.report.plots.tasks import open_tasks_by_province_plot, task_progress_plot  # noqa: E402
+from helpers.ingest.provinces import provinces_table  # noqa: E402
+from helpers.analysis.tasks import open_tasks_by_province  # noqa: E402
+from helpers.analysis.trends import june_trend  # noqa: E402
 
 
 def _fits_a4(fig: Figure) -> None:

@@ -1,4 +1,4 @@
-"""helpers.plots.september: the figures are built as expected (counts of artists and labels, no image comparison)."""
+"""helpers.report.plots.readiness_uptake: the figures are built as expected (counts of artists and labels, no image comparison)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from helpers.plots import september as P
-from helpers.plots.labels import LabelGrid
-from helpers.provinces import registry
-from helpers.stats.ready_but_low import flag_ready_but_low
+from helpers.report.plots import readiness_uptake as P
+from helpers.report.plots.labels import LabelGrid
+from helpers.ingest.provinces import registry
+from helpers.analysis.ready_but_low import flag_ready_but_low
 
 PROVINCES = pd.DataFrame([dict(province_code=p.code, province_name=p.name, short_name=p.short_name, wards=p.wards) for p in registry()])
 CODES = list(PROVINCES["province_code"])

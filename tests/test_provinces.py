@@ -1,4 +1,4 @@
-"""The strict province matcher (helpers.provinces): exact on a folded key, OCR spellings only by alias."""
+"""The strict province matcher (helpers.ingest.provinces): exact on a folded key, OCR spellings only by alias."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import unicodedata
 
 import pytest
 
-from helpers import provinces
+from helpers.ingest import provinces
 from helpers.errors import InputError
-from helpers.provinces import OCR_ALIASES, lookup, name_key, province_code, registry
+from helpers.ingest.provinces import OCR_ALIASES, lookup, name_key, province_code, registry
 
 OFFICIAL_CODES = [1, 4, 8, 11, 12, 14, 15, 19, 20, 22, 24, 25, 31, 33, 37, 38, 40, 42, 44, 46, 48, 51, 52, 56, 66, 68, 75, 79, 80, 82, 86, 91, 92, 96]
 

@@ -16,7 +16,8 @@ import nbformat
 import pytest
 
 from conftest import ROOT
-from helpers.publish import execute, export, index, outputs, plan, runner
+from helpers.publish import execute, export, plan, runner
+from helpers.publish import site as index, store as outputs
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 DATE = "2025-06-30"
@@ -93,7 +94,7 @@ def test_tool_versions_read_without_importing():
 
 
 def test_input_hash_follows_contents_not_mtimes(proj):
-    from helpers.params import load_params
+    from helpers.publish.params import load_params
 
     def digest():
         hasher = plan.InputHasher(plan.NOTEBOOKS)
@@ -104,7 +105,7 @@ def test_input_hash_follows_contents_not_mtimes(proj):
     first, inputs = digest()
     assert list(inputs) == sorted(inputs)
     assert "data/processed/reports.csv" in inputs and "params/defaults.yaml" in inputs and "notebooks/briefing.ipynb" in inputs
-    assert "src/helpers/publish/plan.py" in inputs and "src/helpers/templates/briefing/index.html.j2" in inputs
+    assert "src/helpers/publish/plan.py" in inputs and "src/helpers/report/templates/briefing/index.html.j2" in inputs
     csv = proj / "data" / "processed" / "reports.csv"
     csv.touch()
     (proj / "data" / "processed" / "_ingest.json").write_text("{}")  # not an input
@@ -248,7 +249,7 @@ def test_interrupted_swap_is_recovered(proj):
 HOLDER = textwrap.dedent(
     """
     import sys, time
-    from helpers.publish.outputs import date_lock
+    from helpers.publish.store import date_lock
     lock = date_lock(sys.argv[1])
     assert lock.acquire(wait=False)
     print("holding", flush=True)
@@ -464,11 +465,11 @@ def test_cli_bad_date_and_missing_notebook_exit_2(proj, capsys):
 def test_build_ingests_then_runs_all(proj, monkeypatch, capsys):
     import types
 
-    import helpers.ingest
+    import helpers.ingest.run
     from helpers.cli import main
 
     seen = []
-    monkeypatch.setattr(helpers.ingest, "run_ingest", lambda **kw: seen.append("ingest") or types.SimpleNamespace(skipped=False, new_dates=["2025-06-30"], reports=[{}] * 5, seconds=1.234))
+    monkeypatch.setattr(helpers.ingest.run, "run_ingest", lambda **kw: seen.append("ingest") or types.SimpleNamespace(skipped=False, new_dates=["2025-06-30"], reports=[{}] * 5, seconds=1.234))
 
     def fake_run_dates(dates, **kw):
         seen.append(("run", dates, kw["all_dates"], kw["jobs"], kw["wait"]))

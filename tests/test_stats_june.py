@@ -1,4 +1,4 @@
-"""Statistics of the June daily readiness reports (helpers.stats.june).
+"""Statistics of the June daily readiness reports (helpers.analysis.tasks).
 
 Hand-checked values come from data/raw/daily_readiness_2025-06-27_ocr.txt ("27/6") and
 data/raw/daily_readiness_2025-06-30.txt ("30/6"); each is noted with its line. They are
@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers.stats.june import (
+from helpers.analysis.tasks import (
     effective_deadlines,
     open_tasks_by_province,
     overall_completion,
@@ -96,12 +96,12 @@ def hand_tables() -> dict[str, pd.DataFrame]:
 def real_tables(request, names=("task_progress", "task_status")) -> dict[str, pd.DataFrame]:
     """The parsed tables from the real reports; skips while the parsers are not written yet."""
     try:
-        from helpers.parsers import parser_modules
+        from helpers.ingest.parsers import parser_modules
 
         parser_modules()
     except ImportError as err:
         pytest.skip(f"parsers not available yet: {err}")
-    from helpers.datastore import load_table
+    from helpers.tables import load_table
 
     processed = request.getfixturevalue("ingested")
     missing = [n for n in names if not (processed / f"{n}.csv").exists()]

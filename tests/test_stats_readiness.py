@@ -1,4 +1,4 @@
-"""helpers.stats.readiness: GREEN coverage (appendix 4), the readiness index (appendix 5), blocs (9–12, 21)."""
+"""helpers.analysis.communes: GREEN coverage (appendix 4), the readiness index (appendix 5), blocs (9–12, 21)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import importlib.util
 import pandas as pd
 import pytest
 
-from helpers.stats import readiness as R
+from helpers.analysis import communes as R
 
 DATE = "2025-09-22"
 REPORT = "plan02_report_2025-09-22.txt"
@@ -15,9 +15,9 @@ REPORT = "plan02_report_2025-09-22.txt"
 
 def real_table(request, name: str) -> pd.DataFrame:
     """A real table of the 22/9 report from the session's ingested copy (skipped until the parsers exist)."""
-    if importlib.util.find_spec("helpers.parsers.plan02") is None:
+    if importlib.util.find_spec("helpers.ingest.parsers.plan02") is None:
         pytest.skip("the plan-02 parser is not written yet")
-    from helpers.datastore import load_table
+    from helpers.tables import load_table
 
     processed = request.getfixturevalue("ingested")
     if not (processed / f"{name}.csv").exists():

@@ -1,4 +1,4 @@
-"""helpers.stats.ready_but_low: the ready-but-low quadrant, the OLS residuals and Spearman's rho."""
+"""helpers.analysis.ready_but_low: the ready-but-low quadrant, the OLS residuals and Spearman's rho."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from helpers.provinces import registry
-from helpers.stats import ready_but_low as B
+from helpers.ingest.provinces import registry
+from helpers.analysis import ready_but_low as B
 
 DATE = "2025-09-22"
 CODES = [p.code for p in registry()]
@@ -19,9 +19,9 @@ ODD = 30  # position of the unusual province in the synthetic table
 
 def real_table(request, name: str) -> pd.DataFrame:
     """A real table of the 22/9 report from the session's ingested copy (skipped until the parsers exist)."""
-    if importlib.util.find_spec("helpers.parsers.plan02") is None:
+    if importlib.util.find_spec("helpers.ingest.parsers.plan02") is None:
         pytest.skip("the plan-02 parser is not written yet")
-    from helpers.datastore import load_table
+    from helpers.tables import load_table
 
     processed = request.getfixturevalue("ingested")
     if not (processed / f"{name}.csv").exists():
@@ -114,8 +114,8 @@ def test_describe_method_states_the_thresholds():
 
 
 def test_real_ready_but_low_provinces(request):
-    from helpers.stats.readiness import commune_coverage, infrastructure_readiness_index
-    from helpers.stats.uptake import online_rates
+    from helpers.analysis.communes import commune_coverage, infrastructure_readiness_index
+    from helpers.analysis.uptake import online_rates
 
     coverage = commune_coverage(real_table(request, "commune_status"))
     index = infrastructure_readiness_index(real_table(request, "commune_readiness"))
@@ -143,11 +143,11 @@ def test_real_ready_but_low_provinces(request):
     assert res.p_value == pytest.approx(0.0466, abs=1e-4)
 
 
-# ---------------------------------------------------------------- the vendor lens (helpers.stats.vendors)
+# ---------------------------------------------------------------- the vendor lens (helpers.analysis.vendors)
 
 
 def test_vendor_lens_groups_and_cautions():
-    from helpers.stats.vendors import vendor_lens
+    from helpers.analysis.vendors import vendor_lens
 
     vendors = pd.DataFrame(
         [dict(province_code=c, system="tthc", vendor=v) for c, v in [(1, "A"), (2, "A"), (4, "A"), (6, "B"), (8, "C"), (10, "C"), (11, "C")]]
@@ -168,9 +168,9 @@ def test_vendor_lens_groups_and_cautions():
 
 
 def test_real_vendor_lens(request):
-    from helpers.stats.readiness import infrastructure_readiness_index
-    from helpers.stats.uptake import online_rates
-    from helpers.stats.vendors import vendor_lens
+    from helpers.analysis.communes import infrastructure_readiness_index
+    from helpers.analysis.uptake import online_rates
+    from helpers.analysis.vendors import vendor_lens
 
     index = infrastructure_readiness_index(real_table(request, "commune_readiness"))
     rates = online_rates(real_table(request, "dossiers")).for_scope("all")

@@ -1,4 +1,4 @@
-"""helpers.stats.themes: the ordered keyword rule for obstacle themes."""
+"""helpers.analysis.themes: the ordered keyword rule for obstacle themes."""
 
 from __future__ import annotations
 
@@ -8,16 +8,16 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from helpers.stats import themes as T
+from helpers.analysis import themes as T
 
 DATE = "2025-09-22"
 
 
 def real_table(request, name: str) -> pd.DataFrame:
     """A real table of the 22/9 report from the session's ingested copy (skipped until the parsers exist)."""
-    if importlib.util.find_spec("helpers.parsers.plan02") is None:
+    if importlib.util.find_spec("helpers.ingest.parsers.plan02") is None:
         pytest.skip("the plan-02 parser is not written yet")
-    from helpers.datastore import load_table
+    from helpers.tables import load_table
 
     processed = request.getfixturevalue("ingested")
     if not (processed / f"{name}.csv").exists():

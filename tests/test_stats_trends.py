@@ -1,4 +1,4 @@
-"""Trends across reports (helpers.stats.trends).
+"""Trends across reports (helpers.analysis.trends).
 
 Hand-checked values: the June reports as transcribed in ``test_stats_june.hand_tables``,
 and appendix 4 plus the body of data/raw/plan02_report_2025-09-22.txt ("22/9"),
@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from test_stats_june import hand_tables, real_tables
 
-from helpers.stats.trends import (
+from helpers.analysis.trends import (
     changes_since,
     june_laggards_in_september,
     june_province_trend,

@@ -1,4 +1,4 @@
-"""helpers.stats.uptake: online rates, the day against the period, volume against June (appendix 8)."""
+"""helpers.analysis.uptake: online rates, the day against the period, volume against June (appendix 8)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import importlib.util
 import pandas as pd
 import pytest
 
-from helpers.stats import uptake as U
+from helpers.analysis import uptake as U
 
 DATE = "2025-09-22"
 DAY = "2025-09-21"
@@ -18,9 +18,9 @@ PRINTED_NATIONAL = {"province": 76.34, "commune": 78.00, "all": 77.06}  # append
 
 def real_table(request, name: str) -> pd.DataFrame:
     """A real table of the 22/9 report from the session's ingested copy (skipped until the parsers exist)."""
-    if importlib.util.find_spec("helpers.parsers.plan02") is None:
+    if importlib.util.find_spec("helpers.ingest.parsers.plan02") is None:
         pytest.skip("the plan-02 parser is not written yet")
-    from helpers.datastore import load_table
+    from helpers.tables import load_table
 
     processed = request.getfixturevalue("ingested")
     if not (processed / f"{name}.csv").exists():

@@ -1,6 +1,6 @@
 """Helpers for the two-level local government briefings.
 
-Data flows one way: raw text (``data/raw``) -> :mod:`helpers.parsers` ->
+Data flows one way: raw text (``data/raw``) -> :mod:`helpers.ingest.parsers` ->
 validated tables (``data/processed``) -> statistics -> notebooks -> HTML.
 """
 

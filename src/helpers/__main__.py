@@ -1,3 +1,3 @@
-from .cli import run
+from helpers.cli import run
 
 run()

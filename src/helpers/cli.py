@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .errors import BriefingsError
+from helpers.errors import BriefingsError
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_LOCKED, EXIT_INTERNAL = 0, 1, 2, 3, 70
 
@@ -18,7 +18,7 @@ EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_LOCKED, EXIT_INTERNAL = 0, 1, 2, 3, 70
 def cmd_ingest(args: argparse.Namespace) -> int:
     import gc
 
-    from .ingest import run_ingest
+    from helpers.ingest.run import run_ingest
 
     # Ingestion's memory is bounded (~100 MB) and holds no reference cycles worth
     # collecting; the collector's passes over pandas' objects cost ~10% of the 2 s budget.
@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     ingest.set_defaults(func=cmd_ingest)
     try:
-        from .publish.commands import add_subcommands
+        from helpers.publish.commands import add_subcommands
     except ImportError:  # the publishing engine is optional for ingestion-only installs
         add_subcommands = None
     if add_subcommands is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..errors import BriefingsError
+from helpers.errors import BriefingsError
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_LOCKED = 0, 1, 2, 3
 
@@ -53,7 +53,7 @@ def _error(exc: BaseException) -> int:
 
 
 def _run(dates, all_dates: bool, args: argparse.Namespace) -> int:
-    from .runner import run_dates
+    from helpers.publish.runner import run_dates
 
     summary = run_dates(dates, all_dates=all_dates, force=args.force, jobs=args.jobs, wait=not args.no_wait)
     if summary.planned or summary.locked:
@@ -81,7 +81,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     try:
-        from ..ingest import run_ingest
+        from helpers.ingest.run import run_ingest
 
         result = run_ingest()
         if getattr(result, "skipped", False):
@@ -105,9 +105,10 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def list_dates(out=None) -> int:
     """Print one line per date: data kinds, params used, state of the last run."""
-    from .. import datastore
-    from ..params import display_path, load_params, params_files
-    from . import outputs, plan
+    from helpers import tables as datastore
+    from helpers.publish.params import display_path, load_params, params_files
+    from helpers.publish import store as outputs
+    from helpers.publish import plan
 
     out = out or (lambda line: print(line, flush=True))
     available = datastore.available_dates()

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .plan import KERNEL_NAME
+from helpers.publish.plan import KERNEL_NAME
 
 CELL_TIMEOUT = 900  # seconds per cell
 START_TIMEOUT = 60  # seconds for the kernel to start
@@ -184,7 +184,7 @@ def _kernel_manager_class():
                 return super().kernel_spec
 
             async def _async_launch_kernel(self, kernel_cmd, **kw):
-                from . import forkserver
+                from helpers.publish import forkserver
 
                 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 

@@ -1,4 +1,4 @@
-"""nbconvert to self-contained HTML with the project template (templates/briefing).
+"""nbconvert to self-contained HTML with the project template (report/templates/briefing).
 
 One :class:`HTMLExporter` per process, built on first use and reused for every
 notebook (the Jinja template and its CSS are read and compiled once).
@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import config
-from ..errors import BriefingsError
+from helpers import config
+from helpers.errors import BriefingsError
 
-TEMPLATES_DIR = config.PACKAGE_DIR / "templates"
+TEMPLATES_DIR = config.PACKAGE_DIR / "report" / "templates"
 TEMPLATE_NAME = "briefing"
 # Cells with these tags are not in the HTML (their outputs neither).
 REMOVE_CELL_TAGS = frozenset({"parameters", "injected-parameters", "remove_cell", "remove-cell", "papermill-error-cell-tag"})

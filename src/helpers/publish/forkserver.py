@@ -59,10 +59,10 @@ KERNEL_MODULES = (
 # kernel would import them again while running the notebook). A hint: one missing here
 # costs time, not correctness.
 LAZY_MODULES = (
-    "helpers.datastore",
-    "helpers.schemas",
-    "helpers.provinces",
-    "helpers.params",
+    "helpers.tables",
+    "helpers.ingest.schemas",
+    "helpers.ingest.provinces",
+    "helpers.publish.params",
     "vietnam_provinces",
     "babel.dates",
     "babel.numbers",
@@ -79,7 +79,7 @@ LAZY_MODULES = (
 
 # Run in the template after the imports: per-process caches every kernel would fill the
 # same way (functions of files that cannot change during the build, checked on use).
-WARM_CALLS = ("helpers.datastore:preload_tables",)
+WARM_CALLS = ("helpers.tables:preload_tables",)
 
 # The address and process id of this build's template (set by Template.start in the
 # process that owns it; forked workers inherit them). None: every kernel starts cold.

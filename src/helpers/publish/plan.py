@@ -3,7 +3,7 @@
 A date is skipped when its last successful run (outputs/manifest.json) had the
 same input hash and its outputs are still there. The hash covers the contents of
 (sorted paths): data/processed/*.csv, the params files used (the date's file and
-defaults.yaml), the notebooks, src/helpers/**/*.py and src/helpers/templates/**,
+defaults.yaml), the notebooks, every file of the package src/helpers/ (code and templates),
 plus the versions of the tools that shape the output (read from dist-info folder
 names, without importing anything) and the list of notebooks.
 
@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import config
-from ..errors import InputError
-from ..params import LoadedParams, display_path
-from . import outputs
+from helpers import config
+from helpers.errors import InputError
+from helpers.publish.params import LoadedParams, display_path
+from helpers.publish import store as outputs
 
 # Notebooks run for every reporting date, in this order: notebooks/<name>.ipynb ->
 # outputs/<date>/<name>.ipynb and <name>.html.
@@ -117,14 +117,10 @@ class InputHasher:
             for name in self.notebooks:
                 files[f"notebooks/{name}.ipynb"] = notebook_path(name)
             pkg = config.PACKAGE_DIR
-            for p in pkg.rglob("*.py"):
-                if "__pycache__" not in p.parts:
+            # the whole package, code and templates alike, found by walking it
+            for p in pkg.rglob("*"):
+                if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc":
                     files[f"src/helpers/{p.relative_to(pkg).as_posix()}"] = p
-            templates = pkg / "templates"
-            if templates.is_dir():
-                for p in templates.rglob("*"):
-                    if p.is_file() and "__pycache__" not in p.parts:
-                        files[f"src/helpers/{p.relative_to(pkg).as_posix()}"] = p
             self._shared = {k: self._sha(files[k]) for k in sorted(files)}
         return self._shared
 

@@ -21,11 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import config
-from ..errors import BriefingsError, InputError
-from ..parallel import fork_pool, usable_cpus
-from ..params import LoadedParams, display_path, load_all, load_params
-from . import index, outputs, plan
+from helpers import config
+from helpers.errors import BriefingsError, InputError
+from helpers.parallel import fork_pool, usable_cpus
+from helpers.publish.params import LoadedParams, display_path, load_all, load_params
+from helpers.publish import site as index
+from helpers.publish import store as outputs
+from helpers.publish import plan
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_LOCKED = 0, 1, 2, 3
 
@@ -90,7 +92,8 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
     Writes ``<staging>/<name>.ipynb`` and ``<name>.html``; on failure the executed
     notebook goes to ``<staging>/failed/<name>.ipynb`` instead. Never raises for a
     notebook or export problem: the result says what happened."""
-    from . import execute, export
+    from helpers.publish import execute
+    from helpers.publish import export
 
     staging = Path(task["staging"])
     name = task["name"]
@@ -134,7 +137,7 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
 def resolve_params(dates: Sequence[str] | None, all_dates: bool, available: Mapping[str, Any] | None = None) -> dict[str, LoadedParams]:
     """Validated params of the requested dates (raises InputError before anything runs)."""
     if available is None:
-        from .. import datastore
+        from helpers import tables as datastore
 
         available = datastore.available_dates()
     if all_dates:
@@ -209,7 +212,8 @@ def run_dates(
     # Something runs. Start the kernel template first (it imports what kernels need while
     # this process loads papermill/nbconvert and compiles the HTML template once, here,
     # so forked workers start warm).
-    from . import execute, export  # noqa: F401
+    from helpers.publish import execute  # noqa: F401
+    from helpers.publish import export
 
     execute._quiet()
     template = start_template(notebooks)
@@ -264,7 +268,7 @@ def warm_kernels_enabled() -> bool:
     """Kernels forked from a warm template (default, on Linux), unless BRIEFINGS_WARM_KERNELS=0."""
     if os.environ.get("BRIEFINGS_WARM_KERNELS", "1").strip().lower() in ("0", "no", "false", "off"):
         return False
-    from . import forkserver
+    from helpers.publish import forkserver
 
     return forkserver.supported()
 
@@ -273,7 +277,7 @@ def start_template(notebooks: Sequence[str]):
     """The build's kernel template (see :mod:`.forkserver`), or None when disabled."""
     if not warm_kernels_enabled():
         return None
-    from . import forkserver
+    from helpers.publish import forkserver
 
     modules = forkserver.notebook_imports(plan.notebook_path(name) for name in notebooks)
     template = forkserver.Template(modules, cwd=config.notebooks_dir())

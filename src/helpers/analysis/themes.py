@@ -1,0 +1,198 @@
+"""Themes of the obstacles reported by provinces and communes, by an ordered keyword rule.
+
+Sources: the ``obstacles`` table — plan-02 appendix 6 (main obstacles of the day per
+province, with the communes reporting each), appendices 13–20 (obstacles and
+proposals of the four commune blocs), 22–25 (the four blocs at province level), and
+the daily reports.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pandas as pd
+
+from helpers.analysis.communes import require_one_report_date
+
+# Clause-level guard: the keyword is about citizens, not officials, when "người dân"
+# or "công dân" follows in the same clause.
+_NOT_ABOUT_CITIZENS = r"(?![^.;:\n]*(?:người dân|công dân))"
+
+# The rule, in order. Each theme lists Vietnamese keywords (regular expressions)
+# matched as whole words on the text folded by ``fold_text`` (Unicode NFC, lower
+# case, tone marks placed the new way: "hoá" and "hóa" match alike), so diacritics
+# count: "mạng" (network) is not "mang" (carry). A text gets every theme one of
+# whose keywords it contains; "không có vướng mắc" (no obstacle) is exclusive; a
+# text with no theme is "other".
+OBSTACLE_THEMES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("none", (r"không (?:có )?vướng mắc", r"không có khó khăn")),
+    (
+        "software",
+        (
+            r"phần mềm", r"lỗi", r"đồng bộ", r"liên thông", r"tích hợp",
+            r"hệ thống(?! (?:đường truyền|mạng|hạ tầng))",  # "hệ thống đường truyền" is connectivity
+            r"cơ sở dữ liệu", r"csdl", r"dữ liệu", r"dịch vụ công", r"một cửa điện tử", r"hộ tịch",
+            r"nền tảng", r"ứng dụng", r"chữ ký số", r"cks", r"chứng thư số", r"phân quyền", r"tài khoản",
+            r"quá tải", r"văn phòng điện tử", r"dvc",
+            r"(?<!thiết bị )số hóa",  # digitising records; "thiết bị số hóa" is equipment
+        ),
+    ),
+    (
+        "equipment",
+        (
+            r"thiết bị", r"trang thiết bị", r"máy tính", r"máy scan", r"máy quét", r"máy in", r"máy phô ?tô",
+            r"máy móc", r"máy chủ", r"máy lấy số", r"màn hình", r"kiosk", r"cơ sở vật chất", r"hạ tầng",
+            r"trụ sở",
+        ),
+    ),
+    (
+        "staffing",
+        (
+            r"cán bộ", r"công chức", r"nhân lực", r"nhân sự", r"chuyên trách", r"chuyên môn",
+            r"kỹ năng" + _NOT_ABOUT_CITIZENS, r"trình độ" + _NOT_ABOUT_CITIZENS,
+            r"tập huấn", r"đào tạo", r"bồi dưỡng",
+        ),
+    ),
+    (
+        "connectivity",
+        (r"đường truyền", r"mạng", r"internet", r"wifi", r"wi-fi", r"băng thông", r"cáp quang", r"sóng"),
+    ),
+    (
+        "citizens",
+        (
+            r"người dân", r"công dân", r"kỹ năng số", r"định danh điện tử", r"mức (?:độ )?2", r"vneid",
+            r"người cao tuổi", r"lớn tuổi", r"yếu thế", r"thói quen",
+        ),
+    ),
+    (
+        "legal",
+        (
+            r"thủ tục", r"tthc", r"quy trình", r"văn bản", r"hướng dẫn", r"pháp lý", r"quy định", r"quy chế",
+            r"thẩm quyền", r"cơ chế", r"mẫu biểu", r"biểu mẫu", r"phân cấp", r"nghị định", r"thông tư",
+        ),
+    ),
+    ("funding", (r"kinh phí", r"ngân sách", r"nguồn vốn", r"vốn đầu tư", r"(?<!bộ )tài chính")),  # not "Bộ Tài chính"
+)
+
+THEME_ORDER = tuple(theme for theme, _ in OBSTACLE_THEMES) + ("other",)
+THEME_LABELS_VI = {
+    "none": "Không có vướng mắc",
+    "software": "Phần mềm, hệ thống, dữ liệu",
+    "equipment": "Trang thiết bị, cơ sở vật chất",
+    "staffing": "Cán bộ, nhân lực, đào tạo",
+    "connectivity": "Đường truyền, mạng",
+    "citizens": "Người dân, kỹ năng số, định danh",
+    "legal": "Thủ tục, quy trình, văn bản, pháp lý",
+    "funding": "Kinh phí",
+    "other": "Khác",
+}
+
+DEFAULT_SOURCES = ("Phụ lục 6", "Phụ lục 17", "Phụ lục 24")
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_OLD_TONE_RE = re.compile(rf"([ou])([aey])([{_TONES}])")
+
+
+def fold_text(text: str) -> str:
+    """Lower case, NFC, single spaces, tone marks on the first vowel of oa/oe/uy ("hoá" -> "hóa")."""
+    text = unicodedata.normalize("NFD", text.casefold())
+    text = _OLD_TONE_RE.sub(r"\1\3\2", text)
+    text = unicodedata.normalize("NFC", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    """A keyword as a whole-word regex; its letters folded like the texts (patterns are lower case)."""
+    folded = unicodedata.normalize("NFC", _OLD_TONE_RE.sub(r"\1\3\2", unicodedata.normalize("NFD", pattern)))
+    return re.compile(r"(?<!\w)(?:" + folded + r")(?!\w)")
+
+
+_COMPILED = tuple((theme, tuple(_compile(p) for p in patterns)) for theme, patterns in OBSTACLE_THEMES)
+
+
+def themes_of(text: str) -> tuple[str, ...]:
+    """The themes of one text, in rule order (``('other',)`` when no keyword matches)."""
+    folded = fold_text(text or "")
+    found = []
+    for theme, patterns in _COMPILED:
+        if any(p.search(folded) for p in patterns):
+            if theme == "none":
+                return ("none",)
+            found.append(theme)
+    return tuple(found) or ("other",)
+
+
+def _select(obstacles: pd.DataFrame, province_code, kinds, sources) -> pd.DataFrame:
+    rows = obstacles
+    if province_code is not None:
+        rows = rows[rows["province_code"] == province_code]
+    if kinds is not None:
+        rows = rows[rows["kind"].isin(kinds)]
+    if sources is not None:
+        rows = rows[rows["source"].isin(sources)]
+    require_one_report_date(rows, "obstacles")
+    return rows
+
+
+def theme_counts(
+    obstacles: pd.DataFrame,
+    province_code: int | None = None,
+    kinds: tuple[str, ...] | None = ("obstacle",),
+    sources: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
+    """How many obstacle texts fall under each theme (one province or all).
+
+    Method: each text gets its themes from ``OBSTACLE_THEMES``; a text with several
+    themes counts once under each, so the counts add up to more than the texts.
+    ``share_pct`` = texts with the theme / all texts × 100; ``communes_affected`` sums
+    the communes reporting the texts where the report states them (appendices 6 and
+    13–20). Every theme is listed, sorted by texts descending then rule order.
+    """
+    rows = _select(obstacles, province_code, kinds, sources)
+    n_texts = len(rows)
+    texts = dict.fromkeys(THEME_ORDER, 0)
+    communes = dict.fromkeys(THEME_ORDER, 0)
+    for text, affected in zip(rows["text"], rows["communes_affected"]):
+        for theme in themes_of(text):
+            texts[theme] += 1
+            if pd.notna(affected):
+                communes[theme] += int(affected)
+    out = pd.DataFrame(
+        {
+            "theme": list(THEME_ORDER),
+            "label_vi": [THEME_LABELS_VI[t] for t in THEME_ORDER],
+            "texts": [texts[t] for t in THEME_ORDER],
+            "communes_affected": [communes[t] for t in THEME_ORDER],
+        }
+    )
+    out["share_pct"] = out["texts"] / n_texts * 100 if n_texts else float("nan")
+    out["_order"] = range(len(out))
+    out = out.sort_values(["texts", "_order"], ascending=[False, True], kind="stable").drop(columns="_order")
+    return out.reset_index(drop=True)
+
+
+def obstacle_themes_for(
+    obstacles: pd.DataFrame,
+    province_code: int,
+    sources: tuple[str, ...] = DEFAULT_SOURCES,
+) -> pd.DataFrame:
+    """One province's obstacle and proposal texts from the given appendices, each with its themes.
+
+    Default sources: appendix 6 (communes, the day's main obstacles), 17 (commune
+    people's committees) and 24 (the provincial people's committee) — the parts that
+    bear on administrative procedures. ``affected_pct`` = communes reporting the text /
+    communes in the province × 100 where the report states them. Rows keep the order
+    of ``sources`` and, within a source, the report's order.
+    """
+    rows = _select(obstacles, province_code, None, tuple(sources))
+    rows = rows.assign(_order=rows["source"].map({s: i for i, s in enumerate(sources)}))
+    rows = rows.sort_values("_order", kind="stable").drop(columns="_order")
+    out = rows[["source", "bloc", "kind", "text", "communes_affected", "communes_total"]].copy()
+    out["affected_pct"] = (out["communes_affected"] / out["communes_total"].where(out["communes_total"] > 0) * 100).astype(
+        "Float64"
+    ).astype(float)
+    theme_lists = [themes_of(t) for t in out["text"]]
+    out["themes"] = [", ".join(ts) for ts in theme_lists]
+    out["themes_vi"] = ["; ".join(THEME_LABELS_VI[t] for t in ts) for ts in theme_lists]
+    return out.reset_index(drop=True)

@@ -1,0 +1,1 @@
+"""Sections of the briefing, by topic."""

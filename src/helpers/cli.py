@@ -10,9 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from helpers.errors import BriefingsError
-
-EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_LOCKED, EXIT_INTERNAL = 0, 1, 2, 3, 70
+from helpers.errors import BriefingsError, ExitCode
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -38,22 +36,19 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(f"ingest: new reporting dates: {', '.join(result.new_dates)}")
     for date in result.dates_without_params:
         print(f"ingest: {date} has no params/{date}.yaml; its run will use params/defaults.yaml")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="briefings", description="Briefings on Vietnam's two-level local government reports.")
+    parser = argparse.ArgumentParser(prog="briefings", description="Briefings on Vietnam's two-level local government reports.", epilog=ExitCode.help_text())
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     sub = parser.add_subparsers(dest="command", required=True)
     ingest = sub.add_parser("ingest", help="parse data/raw into validated tables in data/processed")
     ingest.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     ingest.set_defaults(func=cmd_ingest)
-    try:
-        from helpers.publish.commands import add_subcommands
-    except ImportError:  # the publishing engine is optional for ingestion-only installs
-        add_subcommands = None
-    if add_subcommands is not None:
-        add_subcommands(sub)
+    from helpers.publish.commands import add_subcommands
+
+    add_subcommands(sub)
     return parser
 
 
@@ -64,15 +59,15 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except BriefingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INPUT
+        return ExitCode.BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return ExitCode.INTERRUPTED
     except Exception as exc:  # noqa: BLE001  (the user gets one line, not a traceback)
         if args.debug:
             raise
         print(f"internal error: {type(exc).__name__}: {exc} (run 'briefings --debug ...' for the traceback)", file=sys.stderr)
-        return EXIT_INTERNAL
+        return ExitCode.INTERNAL
 
 
 def run() -> None:

@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
+from enum import IntEnum
 from pathlib import Path
+
+
+class ExitCode(IntEnum):
+    """Every exit status of ``briefings`` (documented in the README and ``--help``)."""
+
+    OK = 0
+    NOTEBOOK_FAILED = 1  # a notebook cell failed; the last good briefing stays
+    BAD_INPUT = 2  # bad input: a raw report, params, a processed table, a command-line value
+    LOCKED = 3  # another run holds a date (--no-wait)
+    INTERNAL = 70  # a bug (EX_SOFTWARE); --debug shows the traceback
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+
+    @classmethod
+    def help_text(cls) -> str:
+        return "exit codes: 0 ok, 1 a notebook failed, 2 bad input or params, 3 a date is locked by another run (--no-wait), 70 internal error (--debug for the traceback), 130 interrupted"
 
 
 class BriefingsError(Exception):

@@ -1,7 +1,6 @@
 """The ``run``, ``list`` and ``build`` subcommands of ``briefings``.
 
-Exit codes: 0 ok, 1 a notebook failed, 2 bad input or parameters, 3 a date is
-locked by another run (with ``--no-wait``). Problems are one line on stderr.
+Exit codes are :class:`helpers.errors.ExitCode`. Problems are one line on stderr.
 Importing this module is cheap (the CLI imports it for every command).
 """
 
@@ -10,9 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from helpers.errors import BriefingsError
+from helpers.errors import BriefingsError, ExitCode
 
-EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_LOCKED = 0, 1, 2, 3
 
 
 def _jobs(text: str) -> int:
@@ -49,7 +47,7 @@ def add_subcommands(subparsers) -> None:
 
 def _error(exc: BaseException) -> int:
     print(f"error: {exc}", file=sys.stderr, flush=True)
-    return EXIT_INPUT
+    return ExitCode.BAD_INPUT
 
 
 def _run(dates, all_dates: bool, args: argparse.Namespace) -> int:
@@ -116,7 +114,7 @@ def list_dates(out=None) -> int:
     manifest = outputs.read_manifest()
     hasher = plan.InputHasher(plan.NOTEBOOKS)
     rows = [("date", "data", "params", "last run")]
-    status = EXIT_OK
+    status = ExitCode.OK
     for date in sorted(set(available) | set(files), reverse=True):
         kinds = ", ".join(available.get(date, [])) or "(no data)"
         try:
@@ -125,7 +123,7 @@ def list_dates(out=None) -> int:
         except BriefingsError as exc:
             lp = None
             params_text = f"INVALID: {exc}"
-            status = EXIT_INPUT
+            status = ExitCode.BAD_INPUT
         entry = outputs.date_entry(manifest, date)
         last = entry.get("last_run") or {}
         if not last:

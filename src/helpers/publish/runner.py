@@ -22,14 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from helpers import config
-from helpers.errors import BriefingsError, InputError
+from helpers.errors import BriefingsError, ExitCode, InputError
 from helpers.parallel import fork_pool, usable_cpus
 from helpers.publish.params import LoadedParams, display_path, load_all, load_params
 from helpers.publish import site as index
 from helpers.publish import store as outputs
 from helpers.publish import plan
 
-EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_LOCKED = 0, 1, 2, 3
 
 
 def default_jobs() -> int:
@@ -57,10 +56,10 @@ class RunSummary:
     @property
     def exit_code(self) -> int:
         if self.failed:
-            return EXIT_FAILED
+            return ExitCode.NOTEBOOK_FAILED
         if self.locked:
-            return EXIT_LOCKED
-        return EXIT_OK
+            return ExitCode.LOCKED
+        return ExitCode.OK
 
 
 # --------------------------------------------------------------------------- worker side

@@ -212,12 +212,3 @@ class Briefing(JuneSections, SeptemberSections):
 
     def footnotes(self) -> Html:
         return self.sources.footnotes()
-
-    # ---- summary.json -----------------------------------------------------------------
-    def save_summary(self, output_dir: str | Path) -> Path:
-        """summary.json next to the outputs: headline figures (for the index), metrics, ready_but_low."""
-        from helpers.publish.store import write_summary
-
-        extra = {k: v for k, v in self.summary.items() if k != "headline"}
-        headline = [(h["label"], h["value"]) for h in self.summary["headline"]]
-        return write_summary(output_dir, headline, **extra)

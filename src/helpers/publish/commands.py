@@ -105,13 +105,13 @@ def list_dates(out=None) -> int:
     """Print one line per date: data kinds, params used, state of the last run."""
     from helpers import tables as datastore
     from helpers.publish.params import display_path, load_params, params_files
-    from helpers.publish import store as outputs
+    from helpers.publish import manifest as manifests
     from helpers.publish import plan
 
     out = out or (lambda line: print(line, flush=True))
     available = datastore.available_dates()
     files = params_files()
-    manifest = outputs.read_manifest()
+    manifest = manifests.read_manifest()
     hasher = plan.InputHasher(plan.NOTEBOOKS)
     rows = [("date", "data", "params", "last run")]
     status = ExitCode.OK
@@ -124,7 +124,7 @@ def list_dates(out=None) -> int:
             lp = None
             params_text = f"INVALID: {exc}"
             status = ExitCode.BAD_INPUT
-        entry = outputs.date_entry(manifest, date)
+        entry = manifests.date_entry(manifest, date)
         last = entry.get("last_run") or {}
         if not last:
             state = "never run"

@@ -216,7 +216,7 @@ class Briefing(JuneSections, SeptemberSections):
     # ---- summary.json -----------------------------------------------------------------
     def save_summary(self, output_dir: str | Path) -> Path:
         """summary.json next to the outputs: headline figures (for the index), metrics, ready_but_low."""
-        from helpers.publish.store import write_summary
+        from helpers.publish.summary import write_summary
 
         extra = {k: v for k, v in self.summary.items() if k != "headline"}
         headline = [(h["label"], h["value"]) for h in self.summary["headline"]]

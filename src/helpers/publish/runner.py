@@ -183,6 +183,7 @@ def run_dates(
     notebooks: Sequence[str] | None = None,
     available: Mapping[str, Any] | None = None,
     reporter: Reporter | None = None,
+    overrides: Mapping[str, Any] | None = None,
 ) -> RunSummary:
     """Build the briefings of ``dates`` (or every date with data). Raises
     :class:`~helpers.errors.BriefingsError` for bad input before any kernel starts;
@@ -193,6 +194,8 @@ def run_dates(
     summary = RunSummary()
 
     loaded = resolve_params(dates, all_dates, available)
+    if overrides:
+        loaded = {d: plan.with_overrides(lp, overrides) for d, lp in loaded.items()}
     plan.check_notebooks(notebooks)
     for date, lp in loaded.items():
         if lp.used_defaults:

@@ -106,11 +106,14 @@ def test_readiness_table_joins_index_and_green_share():
 
 
 def test_describe_index_lists_indicators_and_weights_in_vietnamese():
-    text = R.describe_index()
+    from helpers.report.wording import INDICATOR_SHORT_LABELS_VI, describe_index
+
+    text = describe_index()
     assert "11 chỉ tiêu" in text and "bình quân không trọng số" in text
     for ind in R.DEFAULT_INDICATORS:
-        assert f"{R.INDICATOR_SHORT_LABELS_VI[ind]} ({ind}, trọng số 9,1%)" in text
-    assert "có trọng số" in R.describe_index(("c04", "c05"), {"c04": 3, "c05": 1})
+        assert f"{INDICATOR_SHORT_LABELS_VI[ind]} ({ind}, trọng số 9,1%)" in text
+    assert "có trọng số" in describe_index(("c04", "c05"), {"c04": 3, "c05": 1})
+    assert set(INDICATOR_SHORT_LABELS_VI) == {f"c{i:02d}" for i in range(1, 17)}
 
 
 def test_bloc_completion_wide_and_mean():

@@ -110,7 +110,7 @@ def test_volume_index_and_the_weekday():
     assert vol.national_index == pytest.approx(24 / 124)
     # 21/9/2025 was a Sunday
     assert dt.date(2025, 9, 21).weekday() == 6
-    assert (vol.weekday_vi, vol.is_weekend, vol.day) == ("Chủ nhật", True, DAY)
+    assert (vol.weekday, vol.is_weekend, vol.day) == (6, True, DAY)  # a Sunday
 
 
 def test_level_gaps_sign_and_order():
@@ -158,7 +158,7 @@ def test_real_volume_index(request):
     assert round(by.loc[79, "volume_index"], 2) == 0.11
     # line 2322 (Tổng): 14.698 against 93.205
     assert (vol.day_total, vol.june_daily_avg) == (14_698, 93_205)
-    assert vol.is_weekend and vol.weekday_vi == "Chủ nhật"
+    assert vol.is_weekend and vol.weekday == 6
     assert len(by) == 34
 
 

@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import unicodedata
 
 import pandas as pd
 import pytest
 
+from analysis_tables import real_table
 from helpers.analysis import themes as T
 
 DATE = "2025-09-22"
-
-
-def real_table(request, name: str) -> pd.DataFrame:
-    """A real table of the 22/9 report from the session's ingested copy (skipped until the parsers exist)."""
-    if importlib.util.find_spec("helpers.ingest.parsers.plan02") is None:
-        pytest.skip("the plan-02 parser is not written yet")
-    from helpers.tables import load_table
-
-    processed = request.getfixturevalue("ingested")
-    if not (processed / f"{name}.csv").exists():
-        pytest.skip(f"the parsers do not produce {name} yet")
-    table = load_table(name, processed)
-    return table[table["report_date"] == DATE]
 
 
 # ---------------------------------------------------------------- synthetic texts

@@ -1,6 +1,6 @@
 """Trends across reports (helpers.analysis.trends).
 
-Hand-checked values: the June reports as transcribed in ``test_stats_june.hand_tables``,
+Hand-checked values: the June reports as transcribed in ``analysis_tables.hand_tables``,
 and appendix 4 plus the body of data/raw/plan02_report_2025-09-22.txt ("22/9"),
 transcribed below with their lines. Parsed tables are checked too once the parsers exist.
 """
@@ -11,7 +11,7 @@ import math
 
 import pandas as pd
 import pytest
-from test_stats_june import hand_tables, real_tables
+from analysis_tables import hand_tables, real_tables
 
 from helpers.analysis.trends import (
     changes_since,
@@ -71,12 +71,7 @@ def june(request):
 def september(request):
     if request.param == "hand":
         return {"commune_status": hand_commune_status(), "report_figures": HAND_FIGURES}
-    tables = real_tables(request, ("commune_status",))
-    try:
-        tables.update(real_tables(request, ("report_figures",)))
-    except KeyError:  # the plan-02 parser has not defined report_figures yet
-        pytest.skip("report_figures is not a table yet")
-    return tables
+    return real_tables(request, ("commune_status", "report_figures"))
 
 
 # ---------------------------------------------------------------- June

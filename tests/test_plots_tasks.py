@@ -1,4 +1,4 @@
-"""Figures of the June briefings (helpers.report.plots.tasks): they build, fit the page and show every task/province."""
+"""Figures of the daily readiness briefings (helpers.report.plots.tasks): they build, fit the page and show every task/province."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ matplotlib.use("Agg")
 
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from test_stats_june import hand_tables  # noqa: E402
+from analysis_tables import hand_tables  # noqa: E402
 
 from helpers.report.plots.tasks import open_tasks_by_province_plot, task_progress_plot  # noqa: E402
 from helpers.ingest.provinces import provinces_table  # noqa: E402

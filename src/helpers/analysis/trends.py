@@ -354,8 +354,9 @@ def _is_number(value) -> bool:
 def changes_since(previous_summary: dict, current_summary: dict) -> pd.DataFrame:
     """What changed since the previous briefing: the named numbers both briefings share.
 
-    Method: each briefing writes a flat summary of named numbers (``summary.json``);
-    for every name present in both, ``change`` = after − before. Names only one
+    Method: each date's facts name the figures it has
+    (:attr:`helpers.analysis.facts.DateFacts.comparable`); for every name present in
+    both, ``change`` = after − before. Names only one
     briefing has are left out (they were not measured twice). A value that is not a
     number (or is missing) gives an empty change rather than a guess. Rows follow the
     current summary's order.

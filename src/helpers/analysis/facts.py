@@ -502,6 +502,12 @@ class DateFacts:
         return dq[source_file(dq["source"]).isin(used) | (dq["report_date"] == self.report_date)]
 
     @cached_property
+    def findings_elsewhere(self) -> tuple[int, int]:
+        """(findings, source files) about the documents of other dates."""
+        others = self.table("data_quality").drop(index=self.findings.index)
+        return len(others), int(source_file(others["source"]).nunique())
+
+    @cached_property
     def findings_grouped(self) -> pd.DataFrame:
         """The findings by document, check and severity (errors first): ``file, check, severity, n, parts``."""
         found = self.findings
@@ -518,6 +524,69 @@ class DateFacts:
         """Findings dated this day or about undated documents (the lead's count)."""
         dq = self.table("data_quality")
         return int(((dq["report_date"] == self.report_date) | dq["report_date"].isna()).sum())
+
+    # ---- one province (the analyst drill-down) -------------------------------------------------
+    @cached_property
+    def default_province(self) -> tuple[int, str]:
+        """(code, why) of the province a drill-down shows when none is asked for: the one most
+        below its predicted online rate (``"ready_but_low"``), else the one with the most
+        open tasks (``"open_tasks"``)."""
+        if self.has(PLAN02):
+            return int(self.ready_but_low.table["province_code"].iloc[0]), "ready_but_low"
+        return int(self.open_by_province["province_code"].iloc[0]), "open_tasks"
+
+    def province_task_history(self, code: int) -> tuple[pd.DataFrame, list[str]] | None:
+        """The province's tasks not done on at least one daily report up to this date
+        (``task_id``, ``task``, one 0/1 ``done`` column per report date) and those dates;
+        None without a daily report."""
+        status = self.table("task_status")
+        mine = status[(status["province_code"] == code) & (status["report_date"] <= self.report_date)]
+        if mine.empty:
+            return None
+        progress = self.table("task_progress")
+        titles = dict(zip(progress["task_id"], progress["task"]))
+        titles.update({k: v for k, (v, _) in self.clean_task_titles.items()})
+        pivot = mine.pivot_table(index="task_id", columns="report_date", values="done", aggfunc="max").reset_index()
+        pivot.columns.name = None
+        dates = [c for c in pivot.columns if c != "task_id"]
+        open_any = pivot[(pivot[dates] == 0).any(axis=1)].copy()
+        open_any["task"] = open_any["task_id"].map(titles)
+        return open_any.sort_values("task_id", key=lambda s: s.map(tasks.task_sort_key)), dates
+
+    def province_indicators(self, code: int) -> pd.DataFrame | None:
+        """The province's appendix-5 indicators against the median and minimum of all provinces."""
+        if not self.has(PLAN02):
+            return None
+        wide = self.indicators
+        titles = self.today("commune_readiness").drop_duplicates("indicator_id").set_index("indicator_id")["indicator"]
+        out = pd.DataFrame(
+            {
+                "indicator_id": wide.columns,
+                "indicator": [titles.get(c, c) for c in wide.columns],
+                "province": wide.loc[code].values,
+                "median": wide.median().values,
+                "min": wide.min().values,
+            }
+        )
+        out["gap"] = out["province"] - out["median"]
+        return out
+
+    def province_dossiers(self, code: int) -> pd.DataFrame | None:
+        """The province's rows of appendix 8 (each period and level)."""
+        if not self.has(PLAN02):
+            return None
+        dossiers = self.today("dossiers")
+        return dossiers[dossiers["province_code"] == code]
+
+    def province_obstacles(self, code: int) -> pd.DataFrame:
+        """Every obstacle and proposal the province reported on this date, with its themes."""
+        obstacles = self.today("obstacles")
+        mine = obstacles[obstacles["province_code"] == code]
+        return mine.assign(themes=[", ".join(themes.themes_of(x)) for x in mine["text"]])
+
+    def province_vendors(self, code: int) -> pd.DataFrame:
+        vendors_ = self.table("vendors")
+        return vendors_[vendors_["province_code"] == code]
 
     # ---- the machine-readable summary ----------------------------------------------------------
     @cached_property

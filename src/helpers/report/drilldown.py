@@ -14,15 +14,13 @@ from functools import cached_property
 
 import pandas as pd
 
-from helpers.analysis import tasks as task_analysis
-from helpers.analysis import themes
 from helpers.analysis.facts import DAILY, PLAN02, source_file
 from helpers.errors import InputError
 from helpers.ingest.provinces import by_code, lookup
 from helpers.report.document import Briefing
 from helpers.report.formats import fmt_pct, vn_date
 from helpers.report.render import Html, absent, f_int, f_num2, f_pct, f_text, heading, join, para, table
-from helpers.report.wording import OBSTACLE_KIND_VI, QUADRANT_LABELS_VI, SCOPE_VI, SYSTEM_VI, THEME_LABELS_VI
+from helpers.report.wording import DEFAULT_PROVINCE_VI, OBSTACLE_KIND_VI, QUADRANT_LABELS_VI, SCOPE_VI, SYSTEM_VI, THEME_LABELS_VI
 
 
 def resolve_province(value) -> int:
@@ -54,10 +52,8 @@ class ProvinceDrilldown(Briefing):
         return self._default_choice()[0]
 
     def _default_choice(self) -> tuple[int, str]:
-        f = self.facts
-        if f.has(PLAN02):
-            return int(f.ready_but_low.table["province_code"].iloc[0]), "tỉnh có tỷ lệ nộp trực tuyến thấp hơn nhiều nhất so với mức dự báo theo độ sẵn sàng hạ tầng"
-        return int(f.open_by_province["province_code"].iloc[0]), "tỉnh còn nhiều nhiệm vụ chưa hoàn thành nhất"
+        code, why = self.facts.default_province
+        return code, DEFAULT_PROVINCE_VI[why]
 
     def _cite(self, part: str) -> Html:
         return self.sources.cite(PLAN02, part, self.report_date)
@@ -73,27 +69,16 @@ class ProvinceDrilldown(Briefing):
 
     # ---- tasks of the daily reports ------------------------------------------------------------
     def tasks_frame(self) -> pd.DataFrame | None:
-        """The province's tasks open on at least one daily report up to this date: done or not on each."""
-        status = self.table("task_status")
-        mine = status[(status["province_code"] == self.code) & (status["report_date"] <= self.report_date)]
-        if mine.empty:
-            return None
-        titles = dict(zip(self.table("task_progress")["task_id"], self.table("task_progress")["task"]))
-        titles.update({k: v for k, (v, _) in self.facts.clean_task_titles.items()})
-        pivot = mine.pivot_table(index="task_id", columns="report_date", values="done", aggfunc="max").reset_index()
-        pivot.columns.name = None
-        dates = [c for c in pivot.columns if c != "task_id"]
-        open_any = pivot[(pivot[dates] == 0).any(axis=1)].copy()
-        open_any["task"] = open_any["task_id"].map(titles)
-        return open_any.sort_values("task_id", key=lambda s: s.map(task_analysis.task_sort_key))
+        """The province's tasks not done on at least one daily report up to this date."""
+        history = self.facts.province_task_history(self.code)
+        return None if history is None else history[0]
 
     def tasks(self) -> Html:
         head = heading(2, "Nhiệm vụ chưa hoàn thành (báo cáo ngày của Bộ KH&CN)")
-        open_any = self.tasks_frame()
-        if open_any is None:
+        history = self.facts.province_task_history(self.code)
+        if history is None:
             return join([head, absent("Không có báo cáo ngày của Bộ KH&CN đến ngày này.")])
-        status = self.table("task_status")
-        dates = sorted(status.loc[(status["province_code"] == self.code) & (status["report_date"] <= self.report_date), "report_date"].unique())
+        open_any, dates = history
         if open_any.empty:
             return join([head, para(f"{self.facts.short(self.code)} đã hoàn thành mọi nhiệm vụ ở các ngày báo cáo: " + ", ".join(vn_date(d) for d in dates) + ".")])
         shown = open_any.assign(**{d: open_any[d].map(lambda v: "Đã xong" if v == 1 else "Chưa xong") for d in dates})
@@ -108,22 +93,7 @@ class ProvinceDrilldown(Briefing):
     # ---- plan-02 ------------------------------------------------------------------------------
     def communes_frame(self) -> pd.DataFrame | None:
         """The province's appendix-5 indicators against the median and minimum of the 34."""
-        if not self.facts.has(PLAN02):
-            return None
-        wide = self.facts.indicators
-        readiness = self.facts.today("commune_readiness")
-        titles = readiness.drop_duplicates("indicator_id").set_index("indicator_id")["indicator"]
-        frame = pd.DataFrame(
-            {
-                "indicator_id": wide.columns,
-                "indicator": [titles.get(c, c) for c in wide.columns],
-                "province": wide.loc[self.code].values,
-                "median": wide.median().values,
-                "min": wide.min().values,
-            }
-        )
-        frame["gap"] = frame["province"] - frame["median"]
-        return frame
+        return self.facts.province_indicators(self.code)
 
     def communes(self) -> Html:
         head = heading(2, "Xã, phường và hạ tầng (báo cáo Kế hoạch 02)")
@@ -155,10 +125,7 @@ class ProvinceDrilldown(Briefing):
 
     def uptake_frame(self) -> pd.DataFrame | None:
         """The province's dossiers by period and level (appendix 8)."""
-        if not self.facts.has(PLAN02):
-            return None
-        dossiers = self.facts.today("dossiers")
-        return dossiers[dossiers["province_code"] == self.code]
+        return self.facts.province_dossiers(self.code)
 
     def uptake(self) -> Html:
         head = heading(2, "Hồ sơ trực tuyến")
@@ -195,9 +162,7 @@ class ProvinceDrilldown(Briefing):
     # ---- obstacles, vendors, data quality --------------------------------------------------------
     def obstacles_frame(self) -> pd.DataFrame:
         """Every obstacle and proposal the province reported on this date, with its themes."""
-        obstacles = self.table("obstacles")
-        mine = obstacles[(obstacles["province_code"] == self.code) & (obstacles["report_date"] == self.report_date)]
-        return mine.assign(themes=[", ".join(themes.themes_of(x)) for x in mine["text"]])
+        return self.facts.province_obstacles(self.code)
 
     def obstacles(self) -> Html:
         head = heading(2, "Vướng mắc và đề xuất được báo cáo")
@@ -225,8 +190,7 @@ class ProvinceDrilldown(Briefing):
         )
 
     def vendors_frame(self) -> pd.DataFrame:
-        vendors = self.table("vendors")
-        return vendors[vendors["province_code"] == self.code]
+        return self.facts.province_vendors(self.code)
 
     def vendors(self) -> Html:
         mine = self.vendors_frame().assign(system_vi=lambda f: f["system"].map(SYSTEM_VI))
@@ -243,11 +207,9 @@ class ProvinceDrilldown(Briefing):
         Findings of other dates' reports are counted, not listed: each date's drill-down
         lists its own (so a build of N dates writes N lists, not N growing ones), and
         ``data/processed/data_quality.csv`` holds them all."""
-        dq = self.table("data_quality")
         mine = self.facts.findings
         frame = mine.assign(date=mine["report_date"].map(lambda d: vn_date(d) if isinstance(d, str) else "không ghi ngày"), check_id=mine["check"])
-        others = len(dq) - len(mine)
-        other_files = source_file(dq.drop(index=mine.index)["source"]).nunique()
+        others, other_files = self.facts.findings_elsewhere
         rest = (
             f" {others} phát hiện khác thuộc {other_files} tệp nguồn của các ngày báo cáo khác có trong sổ tay của ngày đó và trong data/processed/data_quality.csv."
             if others

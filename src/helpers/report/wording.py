@@ -103,6 +103,12 @@ SCOPE_VI = {"province": "cấp tỉnh", "commune": "cấp xã", "all": "chung"}
 
 OBSTACLE_KIND_VI = {"obstacle": "Vướng mắc", "proposal": "Đề xuất"}
 
+# Why a drill-down shows the province it shows when none is asked for.
+DEFAULT_PROVINCE_VI = {
+    "ready_but_low": "tỉnh có tỷ lệ nộp trực tuyến thấp hơn nhiều nhất so với mức dự báo theo độ sẵn sàng hạ tầng",
+    "open_tasks": "tỉnh còn nhiều nhiệm vụ chưa hoàn thành nhất",
+}
+
 SYSTEM_VI = {
     "tthc": "Hệ thống giải quyết TTHC",
     "document_management": "Quản lý văn bản",

@@ -35,7 +35,7 @@ from helpers.publish import manifest as manifests
 NOTEBOOKS: tuple[str, ...] = ("briefing", "province_drilldown")
 # The notebook whose HTML must exist for a date to count as published.
 MAIN_NOTEBOOK = "briefing"
-KERNEL_NAME = "python3"
+KERNEL_NAME = "vn-briefings"  # the kernelspec the Makefile installs (the notebooks name it)
 
 # Distributions whose versions are recorded in the manifest and hashed.
 TOOLS: tuple[str, ...] = (

@@ -89,9 +89,3 @@ class Briefing:
     @cached_property
     def summary(self) -> dict:
         return summary_json.summary(self.facts)
-
-    def save_summary(self, output_dir: str | Path) -> Path:
-        """Write ``summary.json`` into ``output_dir`` (sorted keys, UTF-8)."""
-        path = config.resolve(output_dir) / SUMMARY_FILE
-        write_text_atomic(path, json.dumps(self.summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
-        return path

@@ -156,6 +156,7 @@ def build_tables(files: list[Path]):
 
     from helpers.ingest import checks
     from helpers.ingest.parsers import parse_report
+    from helpers.ingest.parsers.claims import extract_claims
     from helpers.ingest.provinces import provinces_table
     from helpers.ingest.schemas import TABLES
 
@@ -182,6 +183,7 @@ def build_tables(files: list[Path]):
             if name not in TABLES:
                 raise ValidationError(f"{p.report.name}: parser produced unknown table {name!r}")
             pieces.setdefault(name, []).append((p.report.name, frame))
+        pieces.setdefault("claims", []).append((p.report.name, extract_claims(p.report, report_date)))
         for f in p.findings:
             findings_rows.append({"report_date": report_date, "source": _finding_source(p.report.name, f.source), "check": f.check, "severity": f.severity, "detail": f.detail})
 

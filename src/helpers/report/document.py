@@ -218,6 +218,9 @@ class Briefing(JuneSections, SeptemberSections):
         """summary.json next to the outputs: headline figures (for the index), metrics, ready_but_low."""
         from helpers.publish.store import write_summary
 
+        from helpers.report.sections.claims import ledger_for
+
+        ledger_for(self)  # summary.json always carries the claims ledger (issue 13)
         extra = {k: v for k, v in self.summary.items() if k != "headline"}
         headline = [(h["label"], h["value"]) for h in self.summary["headline"]]
         return write_summary(output_dir, headline, **extra)

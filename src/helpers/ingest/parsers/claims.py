@@ -38,17 +38,27 @@ COLUMNS = [
 ROMANS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
 
+class _OneCharFold(dict):
+    """str.translate table: each character to one folded character, computed once per character."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if ch in "đĐ":
+            folded = "d"
+        else:
+            base = unicodedata.normalize("NFD", ch)[0].lower()
+            folded = base if len(base) == 1 else ch
+        self[code] = folded
+        return folded
+
+
+_ONE_CHAR_FOLD = _OneCharFold()
+
+
 def fold_keep_positions(text: str) -> str:
     """Lower case without diacritics, one output character per input character (so a
     match in the folded text has the same offsets in the printed text)."""
-    out = []
-    for ch in text:
-        if ch in "đĐ":
-            out.append("d")
-            continue
-        base = unicodedata.normalize("NFD", ch)[0]
-        out.append(base.lower() if len(base.lower()) == 1 else ch)
-    return "".join(out)
+    return text.translate(_ONE_CHAR_FOLD)
 
 
 _APPENDIX_RE = re.compile(r"^\s*phu luc\s*$")
@@ -95,7 +105,7 @@ class _Unit:
 def body_end(report: RawReport) -> int:
     """Last line of the body: the line before the appendix heading, or the last line."""
     for number, line in enumerate(report.lines, start=1):
-        if _APPENDIX_RE.match(fold_keep_positions(line)):
+        if len(line) < 24 and _APPENDIX_RE.match(fold_keep_positions(line)):
             return number - 1
     return len(report.lines)
 
@@ -287,9 +297,10 @@ def extract_claims(report: RawReport, report_date: str | None) -> pd.DataFrame:
                 codes = _provinces_in(m.group(1))
                 if codes and len(codes) >= 2:
                     add("named", m.start(), m.end(), len(codes), provinces=codes)
-    frame = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "claim_id"])
-    frame = frame.sort_values(["line"], kind="stable").reset_index(drop=True)
-    frame.insert(2, "claim_id", [f"{line}.{k}" for line, k in zip(frame["line"], frame.groupby("line").cumcount() + 1)])
-    frame["change"] = frame["change"].astype("Int64")
-    frame["appendix"] = frame["appendix"].astype("Int64")
-    return frame[COLUMNS]
+    rows.sort(key=lambda row: row["line"])
+    per_line: dict[int, int] = {}
+    for row in rows:
+        per_line[row["line"]] = per_line.get(row["line"], 0) + 1
+        row["claim_id"] = f"{row['line']}.{per_line[row['line']]}"
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    return frame.astype({"change": "Int64", "appendix": "Int64", "value": float, "denominator": float, "share_pct": float, "threshold": float})

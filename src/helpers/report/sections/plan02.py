@@ -382,7 +382,9 @@ class SeptemberSections:
             )
         )
         parts.append("<h3>Từng tỉnh: số liệu và nguyên nhân được báo cáo</h3>")
-        parts.append(para(esc(_THEME_RULE_VI), cls="method"))
+        from helpers.analysis.theme_evaluation import rule_quality_note_vi
+
+        parts.append(para(esc(f"{_THEME_RULE_VI} {rule_quality_note_vi()}"), cls="method"))
         for record in records:
             parts.append(self._province_paragraph(record))
         return join(parts)

@@ -45,6 +45,8 @@ class Derived:
 def _num(value) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
+    if isinstance(value, str):
+        return value
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     value = float(value)
@@ -171,6 +173,14 @@ def derive_plan02(claim, tables) -> list[tuple[str, str, Derived | None]]:
         return [("value", stated, Derived(int((tasks["appendix"] == 2).sum()), "plan02_tasks: appendix 2 rows"))]
     if pattern == "named":
         return _named_indicator(claim, tables, text)
+    if pattern == "level" and int(claim["value"]) == 8 and "cap tinh" in fold(stated):
+        from helpers.ingest.consistency import table_holds_all_levels
+
+        compared = table_holds_all_levels(tables["dossiers"], date)
+        if compared is None:
+            return []
+        how = f"dossiers one-day table: all-level totals ≥ commune totals for all {compared} provinces"
+        return [("level", stated, Derived("mọi cấp (tỉnh và xã)", how, "contradicted"))]
     if pattern == "pct":
         return _pct_claim(claim, tables, text)
     return []
@@ -240,7 +250,7 @@ def _pct_claim(claim, tables, text: str):
             low = whole.loc[whole["online_rate_pct"].idxmin()]
             named = provinces_named(claim["text"])
             ok = _close(value, float(low["online_rate_pct"]), stated, approximate="khoang" in text) and (not named or int(low["province_code"]) in named)
-            return [("value", stated, Derived(float(low["online_rate_pct"]), f"dossiers cumulative, province level: lowest online rate (province {int(low['province_code'])})", "confirmed" if ok else "contradicted"))]
+            return [("value", stated, Derived(float(low["online_rate_pct"]), f"dossiers cumulative, all levels: lowest online rate (province {int(low['province_code'])})", "confirmed" if ok else "contradicted"))]
         day = _DATE_RE.search(text)
         if day and not dossiers.empty:
             iso = dt.date(int(day.group(3)), int(day.group(2)), int(day.group(1))).isoformat()
@@ -345,6 +355,8 @@ def _stated_value(claim, part: str):
         return float(claim["share_pct"])
     if part == "list":
         return _codes(claim["provinces"])
+    if part == "level":
+        return None
     if claim["pattern"] == "all":
         return float(PROVINCES)
     return float(claim["value"])

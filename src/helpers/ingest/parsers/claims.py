@@ -11,7 +11,8 @@ finds them by the *patterns* reports use to state numbers, not by their wording:
   it (``: A, B, C`` or ``(A, B)``) when every item is a province;
 * ``pct``     a percentage ``x,yz%`` not already part of a ratio;
 * ``all``     ``toàn bộ/tất cả (các) tỉnh`` (all 34), ``không có tỉnh … nào`` (none);
-* ``named``   a parenthesised list of provinces with no count before it.
+* ``named``   a parenthesised list of provinces with no count before it;
+* ``level``   "cấp tỉnh/cấp xã … (Phụ lục N, bảng X)": the level a cited table is said to hold.
 
 Each row keeps the sentence, the line the number is printed on and the heading path it
 sits under (the daily reports' task ids, e.g. ``III.2.e``); ``helpers.analysis.claims``
@@ -77,6 +78,7 @@ _COUNT_RE = re.compile(r"(?<![\d/.,%])(\d{1,3}(?:\.\d{3})?)\s+(tinh|xa|nhiem vu|
 _PCT_RE = re.compile(r"(?<![\d/.,])(\d{1,3}(?:,\d+)?)\s*%")
 # "hơn 50%", "dưới 50%": a threshold the claim is measured against, not a claim itself
 _THRESHOLD_RE = re.compile(r"\b(?:hon|tren|duoi|vuot|it nhat|toi thieu)\s+(\d{1,3}(?:,\d+)?)\s*%")
+_LEVEL_RE = re.compile(r"\bcap (?:tinh|xa)\b[^.()]*\(\s*phu\s*luc\s+(?P<appendix>\d{1,2})\s*,\s*bang\s+[ivx]+\s*\)")
 _APPENDIX_REF_RE = re.compile(r"phu\s*luc\s+(\d{1,2})")
 _REF_ONLY_RE = re.compile(r"^\(?\s*phu\s*luc\s+\d{1,2}[^)]{0,40}\)?\s*[.;,]?\s*$")
 _ALL_RE = re.compile(r"\b(?:toan bo|tat ca)\s+(?:cac\s+)?tinh\b")
@@ -227,6 +229,42 @@ def _list_after(unit: _Unit, folded: str, end: int) -> tuple[list[int] | None, i
     return codes, end + shift + m.end()
 
 
+# "Thời hạn hoàn thành (trước) (18h) ngày 28 tháng 6 năm 2025" (OCR: "trudc", "ngdy", "thang")
+_DEADLINE_RE = re.compile(
+    r"thoi han[^.]*?\b(?P<before>tr[a-z]{2,3}c\s+)?(?:(?P<hour>\d{1,2})\s*h\s*(?:\d{2})?\s+)?"
+    r"ng[a-z]{1,2}y\s+(?P<day>\d{1,2})\s+th[a-z]{1,3}ng\s+(?P<month>\d{1,2})(?:\s+n[a-z]{1,2}m\s+(?P<year>\d{4}))?"
+)
+DEADLINE_COLUMNS = ["report_date", "file", "line", "context", "deadline", "last_day", "before", "text"]
+
+
+def extract_deadlines(report: RawReport, report_date: str | None) -> pd.DataFrame:
+    """Every 'Thời hạn …' the body states, as printed and as the last day allowed.
+
+    'trước ngày X' (before day X) leaves X − 1 as the last day; 'trước 18h ngày X' and
+    'ngày X' leave X itself. The year, when not printed, is the report's."""
+    import datetime as dt
+
+    rows = []
+    for unit in _units(report):
+        folded = fold_keep_positions(unit.text)
+        for m in _DEADLINE_RE.finditer(folded):
+            year = int(m.group("year") or (report_date or "0")[:4] or 0)
+            if not year:
+                continue
+            try:
+                printed = dt.date(year, int(m.group("month")), int(m.group("day")))
+            except ValueError:
+                continue  # not a calendar date: OCR damage, not a deadline
+            before = bool(m.group("before")) and not m.group("hour")
+            last = printed - dt.timedelta(days=1) if before else printed
+            rows.append({
+                "report_date": report_date, "file": report.name, "line": unit.line_at(m.start()),
+                "context": unit.context or None, "deadline": printed.isoformat(), "last_day": last.isoformat(),
+                "before": before, "text": unit.text[m.start():m.end()].strip(),
+            })
+    return pd.DataFrame(rows, columns=DEADLINE_COLUMNS).astype({"line": "int64", "before": bool})
+
+
 def _threshold_after(folded: str, start: int) -> float | None:
     """The first 'hơn/dưới P%' after a claim in its sentence (what the count is measured against)."""
     m = _THRESHOLD_RE.search(folded, start)
@@ -297,6 +335,9 @@ def extract_claims(report: RawReport, report_date: str | None) -> pd.DataFrame:
                 codes = _provinces_in(m.group(1))
                 if codes and len(codes) >= 2:
                     add("named", m.start(), m.end(), len(codes), provinces=codes)
+        for m in _LEVEL_RE.finditer(folded):
+            # "… cấp tỉnh … (Phụ lục 8, bảng I)": the level the sentence says a table holds
+            add("level", m.start(), m.end(), int(m.group("appendix")))
     rows.sort(key=lambda row: row["line"])
     per_line: dict[int, int] = {}
     for row in rows:

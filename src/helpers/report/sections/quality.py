@@ -28,6 +28,12 @@ CHECK_LABELS_VI: dict[str, str] = {
     "task_numbering": "Số thứ tự nhiệm vụ bị lặp hoặc nhảy cóc",
     "title_total_vs_rows": "Tổng ở tiêu đề khác tổng các dòng của bảng (3.319 và 3.321 xã)",
     "province_count_mismatch": "Số tỉnh liệt kê khác số tỉnh nêu",
+    # cross-table checks (helpers.ingest.consistency)
+    "phase2_done_but_overdue": "Tỉnh đã xong mọi nhiệm vụ giai đoạn 2 (Phụ lục 1) nhưng vẫn có nhiệm vụ quá hạn (Phụ lục 2)",
+    "overdue_task_also_standing": "Một nhiệm vụ vừa quá hạn (Phụ lục 2) vừa là nhiệm vụ thường xuyên, không có thời hạn (Phụ lục 7)",
+    "task_done_then_not_done": "Tỉnh đã hoàn thành nhiệm vụ ở báo cáo trước nhưng chưa hoàn thành ở báo cáo sau",
+    "body_level_vs_table": "Phần thân gọi bảng là “cấp tỉnh” nhưng bảng gồm cả cấp xã",
+    "percentages_rounded_and_truncated": "Cùng một báo cáo có tỷ lệ làm tròn và tỷ lệ bị cắt bớt chữ số",
     "province_listed_twice": "Một tỉnh được liệt kê hai lần",
     "communes_affected_exceed_total": "Số xã gặp vướng mắc lớn hơn tổng số xã",
     "obstacle_pct_mismatch": "Tỷ lệ % của vướng mắc không khớp số xã",

@@ -21,7 +21,7 @@ from helpers.analysis.facts import DateFacts
 from helpers.atomic import write_text_atomic
 from helpers.report import summary as summary_json
 from helpers.report.render import Html
-from helpers.report.sections import changes, communes, directives, header, lead, quality, ready_but_low, tasks, trends, uptake, vendors
+from helpers.report.sections import changes, claims, communes, directives, header, lead, quality, ready_but_low, tasks, trends, uptake, vendors
 from helpers.report.sections.sources import Sources
 from helpers.tables import load_table
 
@@ -38,6 +38,7 @@ SECTIONS = {
     "ready_but_low": (ready_but_low.html, ready_but_low.frame),
     "plan02_trends": (trends.plan02_html, trends.plan02_frame),
     "vendors": (vendors.html, vendors.frame),
+    "claims": (claims.html, claims.frame),
     "data_quality": (quality.html, quality.frame),
 }
 

@@ -23,7 +23,7 @@ from helpers.report.glue import MACHINE_OUTPUT_TAG
 TEMPLATES_DIR = config.PACKAGE_DIR / "report" / "templates"
 TEMPLATE_NAME = "briefing"
 # Cells with these tags are not in the HTML (their outputs neither).
-REMOVE_CELL_TAGS = frozenset({"parameters", "injected-parameters", "remove_cell", "remove-cell", "papermill-error-cell-tag"})
+REMOVE_CELL_TAGS = frozenset({"parameters", "injected-parameters", "remove_cell", "remove-cell", "papermill-error-cell-tag", "analyst"})
 # Cells with these tags keep their outputs but never show input (inputs never show anyway).
 REMOVE_OUTPUT_TAGS = frozenset({"remove_output", "remove-output"})
 # Single outputs with these tags (in the output's metadata) are not in the HTML: values

@@ -29,7 +29,9 @@ from helpers.errors import BriefingsError, ExitCode, InputError
 from helpers.parallel import fork_pool, usable_cpus
 from helpers.publish.params import LoadedParams, display_path, load_all, load_params
 from helpers.publish import site as index
-from helpers.publish import store as outputs
+from helpers.publish import folders, hashing, locks
+from helpers.publish import manifest as manifests
+from helpers.publish import summary as summaries
 from helpers.publish import plan
 
 
@@ -129,7 +131,7 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
         result["failure"] = res.failure.describe()
         result["detail"] = {**res.failure.as_dict(), "stage": "execute"}
     if nb_path.exists():
-        failed = staging / outputs.FAILED_DIR / nb_path.name
+        failed = staging / folders.FAILED_DIR / nb_path.name
         failed.parent.mkdir(exist_ok=True)
         os.replace(nb_path, failed)
         result["kept"] = str(failed)
@@ -147,7 +149,7 @@ def _publish_summary(res, staging: Path):
         res.failure = execute.Failure("NoSummary", f"the notebook displayed no {SUMMARY_MIME} output (its last cell calls helpers.report.glue.show_summary)")
         return res
     headline = summary.pop("headline", [])
-    outputs.write_summary(staging, headline, **summary)
+    summaries.write_summary(staging, headline, **summary)
     return res
 
 
@@ -203,6 +205,7 @@ def run_dates(
     notebooks: Sequence[str] | None = None,
     available: Mapping[str, Any] | None = None,
     reporter: Reporter | None = None,
+    overrides: Mapping[str, Any] | None = None,
 ) -> RunSummary:
     """Build the briefings of ``dates`` (or every date with data). Raises
     :class:`~helpers.errors.BriefingsError` for bad input before any kernel starts;
@@ -213,6 +216,8 @@ def run_dates(
     summary = RunSummary()
 
     loaded = resolve_params(dates, all_dates, available)
+    if overrides:
+        loaded = {d: plan.with_overrides(lp, overrides) for d, lp in loaded.items()}
     plan.check_notebooks(notebooks)
     for date, lp in loaded.items():
         if lp.used_defaults:
@@ -257,17 +262,17 @@ def run_dates(
         if workers > 1:
             pool = fork_pool(workers, initializer=_worker_init)
             pool.submit(_noop).result()  # fork every worker now, before the lock files are opened
-        with outputs.locked_dates([p.date for p in todo], wait=wait, on_wait=on_wait) as (got, busy):
+        with locks.locked_dates([p.date for p in todo], wait=wait, on_wait=on_wait) as (got, busy):
             for date in busy:
                 summary.locked.append(date)
-                rep.err(f"{date}: locked by another run ({outputs.date_lock(date).holder()}); not waiting (--no-wait)")
-            manifest = outputs.read_manifest()  # another run may have built a date meanwhile
+                rep.err(f"{date}: locked by another run ({locks.date_lock(date).holder()}); not waiting (--no-wait)")
+            manifest = manifests.read_manifest()  # another run may have built a date meanwhile
             runnable = []
             for p in todo:
                 if p.date not in got:
                     continue
                 if not force:
-                    skip, _ = plan.up_to_date(outputs.date_entry(manifest, p.date), p.date, p.input_hash, notebooks)
+                    skip, _ = plan.up_to_date(manifests.date_entry(manifest, p.date), p.date, p.input_hash, notebooks)
                     if skip:
                         summary.skipped.append(p.date)
                         rep.out(f"{p.date}: built by the other run meanwhile, skipped")
@@ -346,7 +351,7 @@ def _run_plans(plans: list[plan.DatePlan], notebooks: Sequence[str], hasher: pla
     tasks = []
     for p in plans:
         rep.out(f"{p.date}: building ({p.reason})")
-        staging = outputs.prepare_staging(p.date)
+        staging = folders.prepare_staging(p.date)
         tasks += _tasks(p, notebooks, staging, kernel_provisioner)
         pending[p.date] = len(notebooks)
         results[p.date] = []
@@ -389,30 +394,30 @@ def _run_plans(plans: list[plan.DatePlan], notebooks: Sequence[str], hasher: pla
     finally:
         for p in plans:
             if pending.get(p.date):  # interrupted: never leave a half-built staging folder behind
-                outputs.discard_staging(p.date)
+                folders.discard_staging(p.date)
 
 
 def _finalize(p: plan.DatePlan, notebooks: Sequence[str], hasher: plan.InputHasher, results: list[dict], seconds: float, rep: Reporter, summary: RunSummary) -> None:
     order = {n: i for i, n in enumerate(notebooks)}
     results.sort(key=lambda r: order[r["name"]])
-    staging = outputs.staging_path(p.date)
+    staging = folders.staging_path(p.date)
     failures = [r for r in results if r["failure"]]
     if not failures:
-        out_hashes = outputs.file_hashes(staging)
-        outputs.commit(p.date, staging)
-        outputs.record_run(p.date, _record(p, hasher, notebooks, results, "ok", seconds, out_hashes))
+        out_hashes = hashing.file_hashes(staging)
+        folders.commit(p.date, staging)
+        manifests.record_run(p.date, _record(p, hasher, notebooks, results, "ok", seconds, out_hashes))
         summary.ran.append(p.date)
         files = ", ".join(f for f in out_hashes if f.endswith(".html"))
         rep.out(f"{p.date}: published outputs/{p.date}/ ({files}) in {seconds:.1f} s")
         return
-    had_good = outputs.has_briefing(p.date, (f"{plan.MAIN_NOTEBOOK}.html",))
-    kept = outputs.keep_failed(p.date, {r["name"]: Path(r["kept"]) for r in failures if r["kept"]})
-    outputs.discard_staging(p.date)
-    outputs.record_run(p.date, _record(p, hasher, notebooks, results, "failed", seconds))
+    had_good = folders.has_briefing(p.date, (f"{plan.MAIN_NOTEBOOK}.html",))
+    kept = folders.keep_failed(p.date, {r["name"]: Path(r["kept"]) for r in failures if r["kept"]})
+    folders.discard_staging(p.date)
+    manifests.record_run(p.date, _record(p, hasher, notebooks, results, "failed", seconds))
     summary.failed.append(p.date)
     previous = "the last good briefing is kept" if had_good else "no earlier briefing for this date"
     for r in failures:
-        where = f"; executed notebook: {outputs.rel(kept[r['name']])}" if r["name"] in kept else ""
+        where = f"; executed notebook: {folders.rel(kept[r['name']])}" if r["name"] in kept else ""
         line = f"FAILED {p.date} {r['name']}.ipynb: {r['failure']}{where} ({previous})"
         summary.failures.append(line)
         rep.err(line)
@@ -422,5 +427,5 @@ def _finalize(p: plan.DatePlan, notebooks: Sequence[str], hasher: plan.InputHash
 
 
 def _update_index() -> None:
-    with outputs.manifest_lock():
-        index.write_index(outputs.read_manifest())
+    with locks.manifest_lock():
+        index.write_index(manifests.read_manifest())

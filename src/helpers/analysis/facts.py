@@ -491,6 +491,15 @@ class DateFacts:
     def vendor_lens(self) -> pd.DataFrame:
         return vendors.vendor_lens(self.table("vendors"), self.readiness, self.rates_all, small_group_n=int(self.thresholds.small_group_n))
 
+    # ---- claims ledger -----------------------------------------------------------------------
+    @cached_property
+    def claims(self) -> list[dict]:
+        """Every number this date's reports state in their body, re-derived from the tables:
+        ``text, source, stated, derived, status`` (see :mod:`helpers.analysis.claims`)."""
+        from helpers.analysis.claims import claims_for_date
+
+        return claims_for_date(_TableView(self), self.report_date)
+
     # ---- data quality ------------------------------------------------------------------------
     @cached_property
     def findings(self) -> pd.DataFrame:
@@ -670,3 +679,13 @@ def _top_themes(obstacles: pd.DataFrame) -> list[tuple[str, int, float]]:
             communes_[theme] = communes_.get(theme, 0) + (0 if pd.isna(affected) else affected)
     ordered = sorted(sorted(texts), key=lambda t: (-communes_[t], -texts[t]))
     return [(t, texts[t], communes_[t]) for t in ordered if t != "none"]
+
+
+class _TableView:
+    """``tables[name]`` over a DateFacts' tables, for analyses that take a mapping."""
+
+    def __init__(self, facts: DateFacts):
+        self._facts = facts
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self._facts.table(name)

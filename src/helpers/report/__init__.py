@@ -5,6 +5,14 @@
 templates, with footnoted sources.
 """
 
-from helpers.report.document import Briefing
-
 __all__ = ["Briefing"]
+
+
+def __getattr__(name: str):
+    # Imported on first use: the engine reads :mod:`.glue`'s MIME type without loading
+    # pandas and matplotlib into every build worker.
+    if name == "Briefing":
+        from helpers.report.document import Briefing
+
+        return Briefing
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -21,7 +21,7 @@ from helpers.analysis.facts import DateFacts
 from helpers.atomic import write_text_atomic
 from helpers.report import summary as summary_json
 from helpers.report.render import Html
-from helpers.report.sections import changes, communes, directives, header, lead, quality, ready_but_low, tasks, trends, uptake, vendors
+from helpers.report.sections import changes, claims, communes, directives, header, lead, quality, ready_but_low, tasks, trends, uptake, vendors
 from helpers.report.sections.sources import Sources
 from helpers.tables import load_table
 
@@ -38,6 +38,7 @@ SECTIONS = {
     "ready_but_low": (ready_but_low.html, ready_but_low.frame),
     "plan02_trends": (trends.plan02_html, trends.plan02_frame),
     "vendors": (vendors.html, vendors.frame),
+    "claims": (claims.html, claims.frame),
     "data_quality": (quality.html, quality.frame),
 }
 
@@ -89,9 +90,3 @@ class Briefing:
     @cached_property
     def summary(self) -> dict:
         return summary_json.summary(self.facts)
-
-    def save_summary(self, output_dir: str | Path) -> Path:
-        """Write ``summary.json`` into ``output_dir`` (sorted keys, UTF-8)."""
-        path = config.resolve(output_dir) / SUMMARY_FILE
-        write_text_atomic(path, json.dumps(self.summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
-        return path

@@ -42,6 +42,7 @@ def summary(f: DateFacts) -> dict[str, Any]:
         "headline": headline(f),
         "metrics": f.metrics,
         "lead": [s.text for s in lead.sentences(f)],
+        "claims": f.claims,
     }
     if f.has(PLAN02):
         out["ready_but_low"] = f.ready_but_low_records

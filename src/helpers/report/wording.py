@@ -167,6 +167,12 @@ CHECK_LABELS_VI: dict[str, str] = {
     "self_developed_count_intro": "Số tỉnh tự phát triển nêu ở đoạn mở đầu khác danh sách",
     "vendor_count_stated": "Số nhà cung cấp nêu khác số liệt kê",
     "vnpt_count": "Số tỉnh dùng VNPT nêu khác số suy ra từ danh sách",
+    # cross-table and cross-report checks (helpers.ingest.consistency)
+    "phase2_done_but_overdue": "Tỉnh đã xong mọi nhiệm vụ giai đoạn 2 (Phụ lục 1) nhưng vẫn có nhiệm vụ quá hạn (Phụ lục 2)",
+    "overdue_task_also_standing": "Một nhiệm vụ vừa quá hạn (Phụ lục 2) vừa là nhiệm vụ thường xuyên, không có thời hạn (Phụ lục 7)",
+    "task_done_then_not_done": "Tỉnh đã hoàn thành nhiệm vụ ở báo cáo trước nhưng chưa hoàn thành ở báo cáo sau",
+    "body_level_vs_table": "Phần thân gọi bảng là “cấp tỉnh” nhưng bảng gồm cả cấp xã",
+    "percentages_rounded_and_truncated": "Cùng một báo cáo có tỷ lệ làm tròn và tỷ lệ bị cắt bớt chữ số",
 }
 
 
@@ -222,4 +228,26 @@ def laggards_correlation(lag: LaggardsComparison) -> str:
         f"và tỷ lệ xã XANH ngày {vn_day_month(lag.later_date)} là {fmt_num(lag.spearman_rho, 2)} "
         f"(p = {fmt_num(lag.p_value, 2)}; n = {lag.n}; {lag.tied_at_top_green} tỉnh cùng ở mức XANH cao nhất): "
         f"{verdict}."
+    )
+
+
+CLAIM_STATUS_VI = {"confirmed": "khớp", "contradicted": "không khớp", "unverifiable": "không kiểm chứng được"}
+
+
+def theme_rule_quality_vi() -> str:
+    """The method note's sentence on how well the theme rule did on the held-out labelled
+    texts (computed now, from the committed labels), in words leaders read."""
+    from helpers.analysis.theme_evaluation import holdout_scores
+
+    scores, texts = holdout_scores()
+    parts = []
+    for row in scores.itertuples():
+        if row.labelled == 0 or row.theme in ("none", "other"):
+            continue
+        precision = "—" if row.predicted == 0 else f"{row.precision * 100:.0f}%"
+        parts.append(f"{THEME_LABELS_VI[row.theme].lower()}: đúng {precision}, tìm thấy {row.recall * 100:.0f}%")
+    return (
+        f"Kiểm tra quy tắc gom nhóm trên {texts} ý vướng mắc được đọc và gán nhóm bằng tay, không dùng khi xây dựng quy tắc "
+        f"(“đúng” = tỷ lệ ý quy tắc xếp vào nhóm mà người đọc cũng xếp; “tìm thấy” = tỷ lệ ý người đọc xếp vào nhóm mà quy tắc cũng tìm ra): "
+        + "; ".join(parts) + "."
     )

@@ -14,7 +14,7 @@ from helpers.report.formats import fmt_int, fmt_num, fmt_pct, vn_date
 from helpers.report.plots.readiness_uptake import readiness_vs_online
 from helpers.report.render import EMPTY, Html, f_num2, f_pct, f_text, figure, heading, inline, join, para, render, table
 from helpers.report.sections.sources import Sources
-from helpers.report.wording import THEME_LABELS_VI, THEME_RULE_VI, describe_method
+from helpers.report.wording import THEME_LABELS_VI, THEME_RULE_VI, describe_method, theme_rule_quality_vi
 
 
 def html(f: DateFacts, sources: Sources) -> Html:
@@ -66,7 +66,7 @@ def html(f: DateFacts, sources: Sources) -> Html:
         )
     )
     parts.append(heading(3, "Từng tỉnh: số liệu và nguyên nhân được báo cáo"))
-    parts.append(para(THEME_RULE_VI, cls="method"))
+    parts.append(para(f"{THEME_RULE_VI} {theme_rule_quality_vi()}", cls="method"))
     parts += [_province_card(f, sources, record) for record in records]
     return join(parts)
 

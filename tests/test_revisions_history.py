@@ -13,7 +13,8 @@ import pytest
 
 from conftest import make_project_copy, run_cli
 from helpers.publish import history, revisions, site
-from helpers.publish import store as outputs
+from helpers.publish import folders
+from helpers.publish.summary import write_summary
 
 DATE = "2025-09-22"
 PAGE = '<!DOCTYPE html>\n<html lang="vi"><head><title>t</title></head><body>\n<main class="briefing">\n<p>{body}</p>\n</main></body></html>\n'
@@ -32,7 +33,7 @@ def summary(green: str, metrics: dict) -> dict:
 
 
 def stage(body: str, summ: dict) -> Path:
-    staging = outputs.staging_path(DATE)
+    staging = folders.staging_path(DATE)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     (staging / "briefing.html").write_text(PAGE.format(body=body), encoding="utf-8")
@@ -44,24 +45,24 @@ def stage(body: str, summ: dict) -> Path:
 def publish(body: str, summ: dict, now=NOW) -> revisions.Revision | None:
     staging = stage(body, summ)
     rev = revisions.prepare(DATE, staging, now=now)
-    outputs.commit(DATE, staging)
+    folders.commit(DATE, staging)
     return rev
 
 
 def test_first_publication_and_identical_rebuilds_are_no_revision(root):
     assert publish("v1", summary("2.821/3.321", {"green": 2821})) is None
-    before = (outputs.date_dir(DATE) / "briefing.html").read_text(encoding="utf-8")
+    before = (folders.date_dir(DATE) / "briefing.html").read_text(encoding="utf-8")
     assert publish("v1", summary("2.821/3.321", {"green": 2821})) is None
-    assert (outputs.date_dir(DATE) / "briefing.html").read_text(encoding="utf-8") == before
-    assert not (outputs.date_dir(DATE) / "revisions").exists()
+    assert (folders.date_dir(DATE) / "briefing.html").read_text(encoding="utf-8") == before
+    assert not (folders.date_dir(DATE) / "revisions").exists()
 
 
 def test_a_changed_briefing_keeps_the_previous_version_and_says_what_moved(root):
     publish("v1", summary("2.821/3.321", {"green": 2821, "red": 59, "gone": 1}))
-    first = {p.name: p.read_bytes() for p in outputs.date_dir(DATE).iterdir()}
+    first = {p.name: p.read_bytes() for p in folders.date_dir(DATE).iterdir()}
     rev = publish("v2", summary("2.830/3.321", {"green": 2830, "red": 59, "new": 3}))
     assert rev is not None and rev.number == 1
-    folder = outputs.date_dir(DATE)
+    folder = folders.date_dir(DATE)
     kept = {p.name: p.read_bytes() for p in (folder / "revisions" / "1").iterdir()}
     assert kept == first
     text = (folder / "briefing.html").read_text(encoding="utf-8")
@@ -157,10 +158,10 @@ def write_reports_csv(root: Path, rows: list[tuple[str, str]]) -> None:
 
 
 def publish_plain(date: str, headline: list[tuple[str, str]]) -> None:
-    folder = outputs.date_dir(date)
+    folder = folders.date_dir(date)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "briefing.html").write_text("<html></html>", encoding="utf-8")
-    outputs.write_summary(folder, headline)
+    write_summary(folder, headline)
 
 
 def test_index_shows_trends_once_a_kind_has_several_dates(root):

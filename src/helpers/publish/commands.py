@@ -225,12 +225,13 @@ def date_states() -> tuple[list[dict[str, Any]], int]:
     whether the published briefing is up to date; and the exit status (2 if a params file is invalid)."""
     from helpers import tables as datastore
     from helpers.publish.params import display_path, load_params, params_files
-    from helpers.publish import history, store as outputs
+    from helpers.publish import history
+    from helpers.publish import manifest as manifests
     from helpers.publish import plan
 
     available = datastore.available_dates()
     files = params_files()
-    manifest = outputs.read_manifest()
+    manifest = manifests.read_manifest()
     runs = history.latest()
     hasher = plan.InputHasher(plan.NOTEBOOKS)
     records: list[dict[str, Any]] = []
@@ -246,7 +247,7 @@ def date_states() -> tuple[list[dict[str, Any]], int]:
             lp = None
             record["params_error"] = str(exc)
             status = ExitCode.BAD_INPUT
-        entry = outputs.date_entry(manifest, date)
+        entry = manifests.date_entry(manifest, date)
         last = entry.get("last_run") or {}
         record["published"] = bool(entry.get("last_success"))
         ran = runs.get(date) or {}

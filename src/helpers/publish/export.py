@@ -22,7 +22,7 @@ from helpers.errors import BriefingsError
 TEMPLATES_DIR = config.PACKAGE_DIR / "report" / "templates"
 TEMPLATE_NAME = "briefing"
 # Cells with these tags are not in the HTML (their outputs neither).
-REMOVE_CELL_TAGS = frozenset({"parameters", "injected-parameters", "remove_cell", "remove-cell", "papermill-error-cell-tag"})
+REMOVE_CELL_TAGS = frozenset({"parameters", "injected-parameters", "remove_cell", "remove-cell", "papermill-error-cell-tag", "analyst"})
 # Cells with these tags keep their outputs but never show input (inputs never show anyway).
 REMOVE_OUTPUT_TAGS = frozenset({"remove_output", "remove-output"})
 MAX_BYTES = 2 * 1024 * 1024

@@ -22,13 +22,13 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from helpers.publish import store as outputs
+from helpers.publish import folders
 
 HISTORY_FILE = "history.jsonl"
 
 
 def history_path() -> Path:
-    return outputs.outputs_dir() / HISTORY_FILE
+    return folders.outputs_dir() / HISTORY_FILE
 
 
 def now_iso() -> str:

@@ -42,7 +42,8 @@ from helpers import config
 from helpers.atomic import write_text_atomic
 from helpers.errors import InputError
 from helpers.publish.params import LoadedParams, display_path
-from helpers.publish import store as outputs
+from helpers.publish import folders, hashing
+from helpers.publish import manifest as manifests
 
 # Notebooks run for every reporting date, in this order: notebooks/<name>.ipynb ->
 # outputs/<date>/<name>.ipynb and <name>.html.
@@ -258,7 +259,7 @@ class InputHasher:
     def _sha(self, path: Path) -> str:
         sha = self._cache.get(path)
         if sha is None:
-            sha = self._cache[path] = outputs.sha256_file(path)
+            sha = self._cache[path] = hashing.sha256_file(path)
         return sha
 
     def shared_inputs(self) -> dict[str, str]:
@@ -321,7 +322,7 @@ def up_to_date(entry: Mapping[str, Any], date: str, input_hash: str, notebooks: 
         return False, "last run failed"
     # outputs still there? (a cheap existence check: hashes are in the manifest)
     recorded = last.get("outputs") or {}
-    d = outputs.date_dir(date)
+    d = folders.date_dir(date)
     for name in notebooks:
         for f in (f"{name}.ipynb", f"{name}.html"):
             if f not in recorded:
@@ -340,12 +341,12 @@ def make_plans(
     hasher: InputHasher | None = None,
 ) -> list[DatePlan]:
     hasher = hasher or InputHasher(notebooks)
-    manifest = manifest if manifest is not None else outputs.read_manifest()
+    manifest = manifest if manifest is not None else manifests.read_manifest()
     plans = []
     for date in sorted(loaded):
         inputs = hasher.date_inputs(loaded[date])
         digest = hasher.input_hash(date, inputs)
-        skip, reason = up_to_date(outputs.date_entry(manifest, date), date, digest, notebooks)
+        skip, reason = up_to_date(manifests.date_entry(manifest, date), date, digest, notebooks)
         if force:
             skip, reason = False, "forced"
         plans.append(DatePlan(date=date, loaded=loaded[date], input_hash=digest, inputs=inputs, run=not skip, reason=reason))

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from helpers.publish import store as outputs
+from helpers.publish import folders
+from helpers.publish.summary import SUMMARY_FILE
 
 REVISIONS_DIR = "revisions"
 BRIEFING_FILE = "briefing.html"
@@ -137,7 +138,7 @@ def prepare(date: str, staging: Path, now: dt.datetime | None = None) -> Revisio
     """Carry the date's earlier revisions into ``staging``; if the staged briefing differs from
     the published one, keep the published version as the next revision and mark the new one.
     Returns the new revision, or None when the briefing did not change (or is the first)."""
-    published = outputs.date_dir(date)
+    published = folders.date_dir(date)
     if (published / REVISIONS_DIR).is_dir():
         _copy_tree(published / REVISIONS_DIR, staging / REVISIONS_DIR)
     old_html = published / BRIEFING_FILE
@@ -153,14 +154,14 @@ def prepare(date: str, staging: Path, now: dt.datetime | None = None) -> Revisio
     kept = staging / REVISIONS_DIR / str(number)
     kept.mkdir(parents=True)
     for path in sorted(published.iterdir()):
-        if path.name in (REVISIONS_DIR, outputs.FAILED_DIR):
+        if path.name in (REVISIONS_DIR, folders.FAILED_DIR):
             continue
         if path.is_dir():
             _copy_tree(path, kept / path.name)
         else:
             shutil.copy2(path, kept / path.name)
-    before = _read_json(published / outputs.SUMMARY_FILE)
-    summary_path = staging / outputs.SUMMARY_FILE
+    before = _read_json(published / SUMMARY_FILE)
+    summary_path = staging / SUMMARY_FILE
     after = _read_json(summary_path)
     at = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0).isoformat()
     rev = Revision(number=number, at=at, headline=headline_changes(before, after), metrics=metric_changes(before, after))
@@ -177,8 +178,8 @@ def _keep_current_note(old_text: str, published: Path, staging: Path) -> None:
         return
     new_html = staging / BRIEFING_FILE
     _write(new_html, _insert_note(new_html.read_text(encoding="utf-8"), found.group(0)[1:]))
-    record = _read_json(published / outputs.SUMMARY_FILE).get("revision")
-    summary_path = staging / outputs.SUMMARY_FILE
+    record = _read_json(published / SUMMARY_FILE).get("revision")
+    summary_path = staging / SUMMARY_FILE
     if record and summary_path.is_file():
         _write(summary_path, json.dumps({**_read_json(summary_path), "revision": record}, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
 

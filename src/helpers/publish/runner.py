@@ -28,7 +28,8 @@ from helpers.publish.params import LoadedParams, display_path, load_all, load_pa
 from helpers.publish import history
 from helpers.publish import revisions
 from helpers.publish import site as index
-from helpers.publish import store as outputs
+from helpers.publish import folders, hashing, locks
+from helpers.publish import manifest as manifests
 from helpers.publish import plan
 
 
@@ -126,7 +127,7 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
         result["failure"] = res.failure.describe()
         result["detail"] = {**res.failure.as_dict(), "stage": "execute"}
     if nb_path.exists():
-        failed = staging / outputs.FAILED_DIR / nb_path.name
+        failed = staging / folders.FAILED_DIR / nb_path.name
         failed.parent.mkdir(exist_ok=True)
         os.replace(nb_path, failed)
         result["kept"] = str(failed)
@@ -244,17 +245,17 @@ def run_dates(
         if workers > 1:
             pool = fork_pool(workers, initializer=_worker_init)
             pool.submit(_noop).result()  # fork every worker now, before the lock files are opened
-        with outputs.locked_dates([p.date for p in todo], wait=wait, on_wait=on_wait) as (got, busy):
+        with locks.locked_dates([p.date for p in todo], wait=wait, on_wait=on_wait) as (got, busy):
             for date in busy:
                 summary.locked.append(date)
-                rep.err(f"{date}: locked by another run ({outputs.date_lock(date).holder()}); not waiting (--no-wait)")
-            manifest = outputs.read_manifest()  # another run may have built a date meanwhile
+                rep.err(f"{date}: locked by another run ({locks.date_lock(date).holder()}); not waiting (--no-wait)")
+            manifest = manifests.read_manifest()  # another run may have built a date meanwhile
             runnable = []
             for p in todo:
                 if p.date not in got:
                     continue
                 if not force:
-                    skip, _ = plan.up_to_date(outputs.date_entry(manifest, p.date), p.date, p.input_hash, notebooks)
+                    skip, _ = plan.up_to_date(manifests.date_entry(manifest, p.date), p.date, p.input_hash, notebooks)
                     if skip:
                         summary.skipped.append(p.date)
                         rep.out(f"{p.date}: built by the other run meanwhile, skipped")
@@ -328,7 +329,7 @@ def _run_plans(plans: list[plan.DatePlan], notebooks: Sequence[str], hasher: pla
     tasks = []
     for p in plans:
         rep.out(f"{p.date}: building ({p.reason})")
-        staging = outputs.prepare_staging(p.date)
+        staging = folders.prepare_staging(p.date)
         tasks += _tasks(p, notebooks, staging)
         pending[p.date] = len(notebooks)
         results[p.date] = []
@@ -371,38 +372,38 @@ def _run_plans(plans: list[plan.DatePlan], notebooks: Sequence[str], hasher: pla
     finally:
         for p in plans:
             if pending.get(p.date):  # interrupted: never leave a half-built staging folder behind
-                outputs.discard_staging(p.date)
+                folders.discard_staging(p.date)
 
 
 def _finalize(p: plan.DatePlan, notebooks: Sequence[str], hasher: plan.InputHasher, results: list[dict], seconds: float, rep: Reporter, summary: RunSummary) -> None:
     order = {n: i for i, n in enumerate(notebooks)}
     results.sort(key=lambda r: order[r["name"]])
-    staging = outputs.staging_path(p.date)
+    staging = folders.staging_path(p.date)
     failures = [r for r in results if r["failure"]]
     if not failures:
         revision = revisions.prepare(p.date, staging)
-        out_hashes = outputs.file_hashes(staging)
-        outputs.commit(p.date, staging)
+        out_hashes = hashing.file_hashes(staging)
+        folders.commit(p.date, staging)
         record = _record(p, hasher, notebooks, results, "ok", seconds, out_hashes)
         if revision is not None:
             record["revision"] = revision.as_dict()
-        outputs.record_run(p.date, record)
+        manifests.record_run(p.date, record)
         summary.records[p.date] = record
         summary.ran.append(p.date)
         files = ", ".join(f for f in out_hashes if f.endswith(".html") and "/" not in f)
         revised = f"; revision {revision.number}, the previous version kept in outputs/{p.date}/{revisions.REVISIONS_DIR}/{revision.number}/" if revision else ""
         rep.out(f"{p.date}: published outputs/{p.date}/ ({files}) in {seconds:.1f} s{revised}")
         return
-    had_good = outputs.has_briefing(p.date, (f"{plan.MAIN_NOTEBOOK}.html",))
-    kept = outputs.keep_failed(p.date, {r["name"]: Path(r["kept"]) for r in failures if r["kept"]})
-    outputs.discard_staging(p.date)
+    had_good = folders.has_briefing(p.date, (f"{plan.MAIN_NOTEBOOK}.html",))
+    kept = folders.keep_failed(p.date, {r["name"]: Path(r["kept"]) for r in failures if r["kept"]})
+    folders.discard_staging(p.date)
     record = _record(p, hasher, notebooks, results, "failed", seconds)
-    outputs.record_run(p.date, record)
+    manifests.record_run(p.date, record)
     summary.records[p.date] = record
     summary.failed.append(p.date)
     previous = "the last good briefing is kept" if had_good else "no earlier briefing for this date"
     for r in failures:
-        where = f"; executed notebook: {outputs.rel(kept[r['name']])}" if r["name"] in kept else ""
+        where = f"; executed notebook: {folders.rel(kept[r['name']])}" if r["name"] in kept else ""
         line = f"FAILED {p.date} {r['name']}.ipynb: {r['failure']}{where} ({previous})"
         summary.failures.append(line)
         rep.err(line)
@@ -412,5 +413,5 @@ def _finalize(p: plan.DatePlan, notebooks: Sequence[str], hasher: plan.InputHash
 
 
 def _update_index() -> None:
-    with outputs.manifest_lock():
-        index.write_index(outputs.read_manifest())
+    with locks.manifest_lock():
+        index.write_index(manifests.read_manifest())

@@ -123,6 +123,8 @@ def test_input_hash_follows_contents_not_mtimes(proj):
     (proj / "data" / "processed" / "_ingest.json").write_text("{}")  # not an input
     assert digest()[0] == first
     csv.write_text(REPORTS_CSV + "e.txt,plan02,2025-09-22,,E,5\n", encoding="utf-8")
+    assert digest()[0] == first  # a later date's rows are not an input of this date
+    csv.write_text(REPORTS_CSV + "e.txt,plan02,2025-09-22,,E,5\nf.txt,plan02,2025-06-29,,F,6\n", encoding="utf-8")
     second = digest()[0]
     assert second != first
     (proj / "params" / f"{DATE}.yaml").write_text(f"report_date: {DATE}\n", encoding="utf-8")

@@ -40,10 +40,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from helpers.publish.commands import add_global_options, version_text
+    from helpers.publish.commands import VersionAction, add_global_options
 
     parser = argparse.ArgumentParser(prog="briefings", description="Briefings on Vietnam's two-level local government reports.", epilog=ExitCode.help_text())
-    parser.add_argument("--version", action="version", version=version_text())
+    parser.add_argument("--version", action=VersionAction)
     add_global_options(parser)
     sub = parser.add_subparsers(dest="command", required=True)
     ingest = sub.add_parser("ingest", help="parse data/raw into validated tables in data/processed")

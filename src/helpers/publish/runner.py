@@ -28,6 +28,8 @@ from helpers import config
 from helpers.errors import BriefingsError, ExitCode, InputError
 from helpers.parallel import fork_pool, usable_cpus
 from helpers.publish.params import LoadedParams, display_path, load_all, load_params
+from helpers.publish import history
+from helpers.publish import revisions
 from helpers.publish import site as index
 from helpers.publish import folders, hashing, locks
 from helpers.publish import manifest as manifests
@@ -57,6 +59,7 @@ class RunSummary:
     locked: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)  # the one-line summaries
     seconds: float = 0.0
+    records: dict[str, dict] = field(default_factory=dict)  # date -> what was recorded of its run (manifest, history)
 
     @property
     def exit_code(self) -> int:
@@ -175,6 +178,7 @@ def resolve_params(dates: Sequence[str] | None, all_dates: bool, available: Mapp
 def _record(p: plan.DatePlan, hasher: plan.InputHasher, notebooks: Sequence[str], results: list[dict], status: str, seconds: float, out_hashes=None) -> dict:
     return {
         "status": status,
+        "reason": p.reason,
         "input_hash": p.input_hash,
         "inputs": p.inputs,
         "params_file": display_path(p.loaded.path),
@@ -211,6 +215,7 @@ def run_dates(
     :class:`~helpers.errors.BriefingsError` for bad input before any kernel starts;
     notebook failures and locks are in the returned summary (see ``exit_code``)."""
     started = time.perf_counter()
+    started_at = history.now_iso()
     rep = reporter or Reporter()
     notebooks = tuple(notebooks or plan.NOTEBOOKS)
     summary = RunSummary()
@@ -232,6 +237,7 @@ def run_dates(
     if not todo:
         _update_index()
         summary.seconds = time.perf_counter() - started
+        history.append(history.run_record(started_at, summary, summary.records))
         return summary
 
     # Something runs. Start the kernel pool first, if a plug-in offers one (it prepares
@@ -286,6 +292,7 @@ def run_dates(
         kernels.close()
     _update_index()
     summary.seconds = time.perf_counter() - started
+    history.append(history.run_record(started_at, summary, summary.records))
     return summary
 
 
@@ -403,17 +410,25 @@ def _finalize(p: plan.DatePlan, notebooks: Sequence[str], hasher: plan.InputHash
     staging = folders.staging_path(p.date)
     failures = [r for r in results if r["failure"]]
     if not failures:
+        revision = revisions.prepare(p.date, staging)
         out_hashes = hashing.file_hashes(staging)
         folders.commit(p.date, staging)
-        manifests.record_run(p.date, _record(p, hasher, notebooks, results, "ok", seconds, out_hashes))
+        record = _record(p, hasher, notebooks, results, "ok", seconds, out_hashes)
+        if revision is not None:
+            record["revision"] = revision.as_dict()
+        manifests.record_run(p.date, record)
+        summary.records[p.date] = record
         summary.ran.append(p.date)
-        files = ", ".join(f for f in out_hashes if f.endswith(".html"))
-        rep.out(f"{p.date}: published outputs/{p.date}/ ({files}) in {seconds:.1f} s")
+        files = ", ".join(f for f in out_hashes if f.endswith(".html") and "/" not in f)
+        revised = f"; revision {revision.number}, the previous version kept in outputs/{p.date}/{revisions.REVISIONS_DIR}/{revision.number}/" if revision else ""
+        rep.out(f"{p.date}: published outputs/{p.date}/ ({files}) in {seconds:.1f} s{revised}")
         return
     had_good = folders.has_briefing(p.date, (f"{plan.MAIN_NOTEBOOK}.html",))
     kept = folders.keep_failed(p.date, {r["name"]: Path(r["kept"]) for r in failures if r["kept"]})
     folders.discard_staging(p.date)
-    manifests.record_run(p.date, _record(p, hasher, notebooks, results, "failed", seconds))
+    record = _record(p, hasher, notebooks, results, "failed", seconds)
+    manifests.record_run(p.date, record)
+    summary.records[p.date] = record
     summary.failed.append(p.date)
     previous = "the last good briefing is kept" if had_good else "no earlier briefing for this date"
     for r in failures:

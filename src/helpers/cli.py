@@ -8,9 +8,10 @@ Every error reaches the user as one line on stderr and a non-zero exit code:
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 
-from helpers.errors import BriefingsError, ExitCode
+from helpers.errors import BriefingsError, ExitCode, message_line, printable
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -29,7 +30,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"ingest: data/processed is up to date ({len(result.reports)} reports unchanged)")
     else:
         for r in result.reports:
-            print(f"ingest: {r['file']}: {r['kind']} {r['report_date'] or '(undated)'}")
+            print(f"ingest: {printable(r['file'])}: {r['kind']} {r['report_date'] or '(undated)'}")
         total_rows = sum(result.row_counts.values())
         print(f"ingest: {len(result.row_counts)} tables, {total_rows:,} rows, {result.findings} data-quality findings, {result.seconds:.2f} s")
         if result.new_dates:
@@ -52,22 +53,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# errno values of a write that found no room: the disk, the user's quota, the file size limit
+_NO_SPACE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
 def main(argv: list[str] | None = None) -> int:
+    from helpers import stopping
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    stopping.install()
     try:
         return int(args.func(args) or 0)
     except BriefingsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {message_line(exc)}", file=sys.stderr)
         return ExitCode.BAD_INPUT
+    except stopping.Stopped as exc:
+        # the run's finally blocks have removed its staging folders and snapshot by now
+        print(f"stopped by {exc.name}: every process of the run ended, nothing half-built left; nothing published changed", file=sys.stderr)
+        return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
+    except OSError as exc:
+        if exc.errno not in _NO_SPACE:
+            return _internal(exc, args)
+        where = f" writing {printable(exc.filename)}" if exc.filename else ""
+        print(f"error: no space left{where} ({exc.strerror}); nothing published changed", file=sys.stderr)
+        return ExitCode.NO_SPACE
     except Exception as exc:  # noqa: BLE001  (the user gets one line, not a traceback)
-        if args.debug:
-            raise
-        print(f"internal error: {type(exc).__name__}: {exc} (run 'briefings --debug ...' for the traceback)", file=sys.stderr)
-        return ExitCode.INTERNAL
+        return _internal(exc, args)
+
+
+def _internal(exc: Exception, args: argparse.Namespace) -> int:
+    if args.debug:
+        raise exc
+    print(f"internal error: {type(exc).__name__}: {message_line(exc)} (run 'briefings --debug ...' for the traceback)", file=sys.stderr)
+    return ExitCode.INTERNAL
 
 
 def run() -> None:

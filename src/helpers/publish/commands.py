@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from helpers.errors import BriefingsError, ExitCode
+from helpers.errors import BriefingsError, ExitCode, message_line
 
 
 
@@ -46,7 +46,7 @@ def add_subcommands(subparsers) -> None:
 
 
 def _error(exc: BaseException) -> int:
-    print(f"error: {exc}", file=sys.stderr, flush=True)
+    print(f"error: {message_line(exc)}", file=sys.stderr, flush=True)
     return ExitCode.BAD_INPUT
 
 

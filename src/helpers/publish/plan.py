@@ -96,8 +96,13 @@ def check_notebooks(notebooks: Sequence[str]) -> None:
 class InputHasher:
     """File hashes for one build, computed once and shared by every date."""
 
-    def __init__(self, notebooks: Sequence[str]):
+    def __init__(self, notebooks: Sequence[str], tables: Mapping[str, str] | None = None, tables_dir: Path | None = None):
+        """``tables``: ``<table>.csv`` -> sha256 of the run's snapshot of the tables in
+        ``tables_dir`` (see :mod:`.snapshot`), recorded as ``data/processed/<table>.csv``;
+        None hashes data/processed itself."""
         self.notebooks = tuple(notebooks)
+        self.tables = dict(tables) if tables is not None else None
+        self.tables_dir = tables_dir if tables_dir is not None else config.processed_dir()
         self._cache: dict[Path, str] = {}
         self._shared: dict[str, str] | None = None
         self.versions = tool_versions()
@@ -112,7 +117,7 @@ class InputHasher:
         if self._shared is None:
             files: dict[str, Path] = {}
             processed = config.processed_dir()
-            if processed.is_dir():
+            if self.tables is None and processed.is_dir():
                 for p in processed.glob("*.csv"):
                     files[f"data/processed/{p.name}"] = p
             for name in self.notebooks:
@@ -122,7 +127,9 @@ class InputHasher:
             for p in pkg.rglob("*"):
                 if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc":
                     files[f"src/helpers/{p.relative_to(pkg).as_posix()}"] = p
-            self._shared = {k: self._sha(files[k]) for k in sorted(files)}
+            shared = {k: self._sha(files[k]) for k in files}
+            shared.update({f"data/processed/{name}": sha for name, sha in (self.tables or {}).items()})
+            self._shared = dict(sorted(shared.items()))
         return self._shared
 
     def date_inputs(self, loaded: LoadedParams) -> dict[str, str]:

@@ -8,10 +8,9 @@ Every error reaches the user as one line on stderr and a non-zero exit code:
 from __future__ import annotations
 
 import argparse
-import errno
 import sys
 
-from helpers.errors import BriefingsError, ExitCode, message_line, printable
+from helpers.errors import BriefingsError, ExitCode, is_no_space, message_line, printable
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -53,10 +52,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# errno values of a write that found no room: the disk, the user's quota, the file size limit
-_NO_SPACE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
-
-
 def main(argv: list[str] | None = None) -> int:
     from helpers import stopping
 
@@ -76,10 +71,10 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
     except OSError as exc:
-        if exc.errno not in _NO_SPACE:
+        if not is_no_space(exc):
             return _internal(exc, args)
-        where = f" writing {printable(exc.filename)}" if exc.filename else ""
-        print(f"error: no space left{where} ({exc.strerror}); nothing published changed", file=sys.stderr)
+        where = f" {printable(exc.filename)}" if exc.filename else ""
+        print(f"error: no room to write{where} ({exc.strerror}): free disk space and run again; nothing published changed", file=sys.stderr)
         return ExitCode.NO_SPACE
     except Exception as exc:  # noqa: BLE001  (the user gets one line, not a traceback)
         return _internal(exc, args)

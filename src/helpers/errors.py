@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import re
 from enum import IntEnum
 from pathlib import Path
@@ -74,6 +75,14 @@ class InputError(BriefingsError):
         if self.found is not None:
             msg += f", found {printable(repr(shorten(str(self.found))))}"
         return msg
+
+
+# errno values of a write that found no room: the disk, the user's quota, the file size limit
+NO_SPACE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def is_no_space(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in NO_SPACE_ERRNOS
 
 
 def message_line(exc: BaseException) -> str:

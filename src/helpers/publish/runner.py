@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers import config
-from helpers.errors import BriefingsError, ExitCode, InputError, printable
+from helpers.errors import BriefingsError, ExitCode, InputError, is_no_space, printable
 from helpers.parallel import fork_pool, usable_cpus
 from helpers.publish.params import LoadedParams, display_path, load_all, load_params
 from helpers.publish import site as index
@@ -388,6 +388,8 @@ def _run_plans(plans: list[plan.DatePlan], notebooks: Sequence[str], hasher: pla
                 try:
                     result = fut.result()
                 except Exception as exc:  # noqa: BLE001 - a worker died: count it as that notebook failing
+                    if is_no_space(exc):  # every date would fail alike: stop, one line (helpers.cli)
+                        raise
                     task = futures[fut]
                     result = {"date": task["date"], "name": task["name"], "execute": None, "export": None, "kept": None,
                               "failure": f"worker crashed: {type(exc).__name__}: {exc}", "detail": {"ename": type(exc).__name__, "evalue": str(exc), "stage": "worker"}}

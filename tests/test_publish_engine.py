@@ -41,10 +41,20 @@ def proj(tmp_path, monkeypatch) -> Path:
         (root / d).mkdir(parents=True)
     shutil.copy(ROOT / "params" / "defaults.yaml", root / "params" / "defaults.yaml")
     (root / "data" / "processed" / "reports.csv").write_text(REPORTS_CSV, encoding="utf-8")
+    record_ingest(root / "data" / "processed")
     for name in plan.NOTEBOOKS:
         shutil.copy(FIXTURES / f"{name}.ipynb", root / "notebooks" / f"{name}.ipynb")
     monkeypatch.setenv("BRIEFINGS_ROOT", str(root))
     return root
+
+
+def record_ingest(processed: Path) -> None:
+    """The ingest record binding the tables of ``processed`` (what `briefings ingest` writes)."""
+    import hashlib
+    import json
+
+    tables = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in processed.glob("*.csv")}
+    (processed / "_ingest.json").write_text(json.dumps({"tables": tables}), encoding="utf-8")
 
 
 class Lines:

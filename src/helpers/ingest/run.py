@@ -72,6 +72,17 @@ def _previous_state(processed: Path) -> dict | None:
         return None
 
 
+def _tables_intact(processed: Path) -> bool:
+    """The tables are those the recorded ingest wrote (else: rebuilt, repairing a hand edit)."""
+    from helpers.tables import verify_tables
+
+    try:
+        verify_tables({p.name: p.read_bytes() for p in processed.glob("*.csv")}, processed)
+    except (InputError, OSError):
+        return False
+    return True
+
+
 def _previous_dates(processed: Path) -> set[str]:
     from helpers.tables import available_dates
 
@@ -94,7 +105,7 @@ def run_ingest(force: bool = False, raw_dir: Path | None = None, processed_dir: 
     files = raw_files(raw_dir)
     state = fingerprint(files)
     previous = _previous_state(processed)
-    if not force and previous and previous.get("fingerprint") == state["fingerprint"]:
+    if not force and previous and previous.get("fingerprint") == state["fingerprint"] and _tables_intact(processed):
         result = IngestResult(skipped=True, reports=previous.get("reports", []))
         result.dates_without_params = _dates_without_params(processed)
         result.seconds = time.perf_counter() - started
@@ -106,7 +117,9 @@ def run_ingest(force: bool = False, raw_dir: Path | None = None, processed_dir: 
     try:
         row_counts = write_tables(tables, staged)
         (staged / DICTIONARY_FILE).write_text(data_dictionary_markdown(), encoding="utf-8")
-        manifest = {**state, "reports": reports, "row_counts": row_counts}
+        # the tables' hashes bind them to this ingest: a run refuses a table changed since
+        hashes = {f"{name}.csv": hashlib.sha256((staged / f"{name}.csv").read_bytes()).hexdigest() for name in row_counts}
+        manifest = {**state, "reports": reports, "row_counts": row_counts, "tables": hashes}
         (staged / FINGERPRINT_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         (staged / ".gitkeep").touch()
         atomic.replace_dir(staged, processed)

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from helpers.errors import BriefingsError, ExitCode, InputError
+from helpers.errors import BriefingsError, ExitCode, InputError, message_line
 
 _DMY_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -129,7 +129,7 @@ def add_subcommands(subparsers) -> None:
 
 
 def _error(exc: BaseException) -> int:
-    print(f"error: {exc}", file=sys.stderr, flush=True)
+    print(f"error: {message_line(exc)}", file=sys.stderr, flush=True)
     return ExitCode.BAD_INPUT
 
 

@@ -249,11 +249,16 @@ class TableRows:
 class InputHasher:
     """File hashes for one build, computed once and shared by every date."""
 
-    def __init__(self, notebooks: Sequence[str], rows: TableRows | None = None):
+    def __init__(self, notebooks: Sequence[str], rows: TableRows | None = None, tables: Mapping[str, str] | None = None, tables_dir: Path | None = None):
+        """``tables``: ``<table>.csv`` -> sha256 of the run's snapshot of the tables in
+        ``tables_dir`` (see :mod:`.snapshot`), recorded in the manifest as what the run
+        used; a date's input hash covers only its own rows of them (``rows``)."""
         self.notebooks = tuple(notebooks)
+        self.tables = dict(tables) if tables is not None else None
+        self.tables_dir = tables_dir if tables_dir is not None else config.processed_dir()
         self._cache: dict[Path, str] = {}
         self._shared: dict[str, str] | None = None
-        self.rows = rows or TableRows()
+        self.rows = rows or TableRows(self.tables_dir)
         self.versions = tool_versions()
 
     def _sha(self, path: Path) -> str:
@@ -272,7 +277,7 @@ class InputHasher:
             for p in pkg.rglob("*"):
                 if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc":
                     files[f"src/helpers/{p.relative_to(pkg).as_posix()}"] = p
-            self._shared = {k: self._sha(files[k]) for k in sorted(files)}
+            self._shared = dict(sorted((k, self._sha(files[k])) for k in files))
         return self._shared
 
     def date_inputs(self, loaded: LoadedParams) -> dict[str, str]:

@@ -61,7 +61,8 @@ def fingerprint(files: list[Path]) -> dict:
     for path in sorted(STAGE_DIR.rglob("*.py")):
         digest.update(f"code {path.relative_to(STAGE_DIR).as_posix()} ".encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
-    digest.update(f"vietnam-provinces {version('vietnam-provinces')}".encode())
+    for package in ("vietnam-provinces", "vietnamadminunits", "rapidfuzz"):  # names, former names, matching
+        digest.update(f"{package} {version(package)}\n".encode())
     return {"fingerprint": digest.hexdigest(), "raw": raw}
 
 

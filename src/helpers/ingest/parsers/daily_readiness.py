@@ -41,7 +41,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from helpers.ingest.provinces import lookup, registry
+from helpers.ingest.provinces import registry
 from helpers.ingest.rawtext import RawReport
 from helpers.ingest.parsers.base import Finding, ParsedReport, code_at
 
@@ -550,9 +550,7 @@ def _read_body(report: RawReport, folded: list[str], node: _Node, findings: list
         named = _name_colon(raw)
         if named is not None:
             name, rest_raw = named
-            code = lookup(name)
-            if code is None:
-                code_at(report, name, number)  # raises: an unknown name where a province is expected
+            code = code_at(report, name, number)  # raises: an unknown name where a province is expected
             item = _Item(number, code, kind)
             items.append(item)
             inline = _split_label(rest_raw)

@@ -57,4 +57,13 @@ CHECK_LABELS_VI: dict[str, str] = {
     "self_developed_count_intro": "Số tỉnh tự phát triển nêu ở đoạn mở đầu khác danh sách",
     "vendor_count_stated": "Số nhà cung cấp nêu khác số liệt kê",
     "vnpt_count": "Số tỉnh dùng VNPT nêu khác số suy ra từ danh sách",
+    # any report: province names (helpers.ingest.provinces)
+    "province_ocr_reading": "Tên tỉnh bị lỗi nhận dạng chữ (OCR), đã đọc theo tên gần nhất",
+    "province_former_name": "Tên tỉnh cũ (trước sáp nhập 1/7/2025), đã quy về tỉnh mới",
+    # consecutive reports of one kind (helpers.ingest.checks)
+    "cumulative_never_falls": "Số lũy kế giảm so với báo cáo trước",
+    "cumulative_grows_by_day": "Số lũy kế tăng khác số trong ngày",
+    "stale_copy": "Số lũy kế giữ nguyên so với báo cáo trước dù trong ngày có hồ sơ (bản cũ?)",
+    "stated_change_matches_previous": "Mức tăng nêu trong báo cáo khác so với số liệu báo cáo trước",
+    "done_regression": "Tỉnh đã hoàn thành ở báo cáo trước nay ghi chưa hoàn thành",
 }

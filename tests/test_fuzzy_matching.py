@@ -15,7 +15,7 @@ def test_thresholds_are_the_documented_ones():
 
 
 def test_skeleton_unifies_what_scans_damage_and_keeps_consonants():
-    assert fuzzy.skeleton(fuzzy.fold("Pik Lik")) == fuzzy.skeleton(fuzzy.fold("Đắk Lắk")) == "dvk lvk"
+    assert fuzzy.skeleton(fuzzy.fold("Pik Lik")) == fuzzy.skeleton(fuzzy.fold("Đắk Lắk")) == "d*k l*k"
     assert fuzzy.skeleton(fuzzy.fold("Ha N6i")) == fuzzy.skeleton(fuzzy.fold("Hà Nội"))
     assert fuzzy.skeleton("phu tho").startswith("ph")  # the digraph 'ph' is not a misread Đ
     assert fuzzy.skeleton(fuzzy.fold("Đắk Nông")) != fuzzy.skeleton(fuzzy.fold("Đà Nẵng"))

@@ -353,7 +353,7 @@ SPELLINGS = [
     ("Ha Tinh", 42),
     ("Quang Tri", 44), ("Quảng Trị", 44),
     ("Hué", 46),
-    ("Ba Na:mg", 48), ("DPa Ning", 48), ("Da Ning", 48), ("Pa N?lng", 48), ("Pa Nang", 48), ("Pa Ning", 48), ("Pa Néng", 48), ("ba Nﬁng", 48), ("Đà Nẵng", 48),
+    ("Ba Namg", 48), ("DPa Ning", 48), ("Da Ning", 48), ("Pa N?lng", 48), ("Pa Nang", 48), ("Pa Ning", 48), ("Pa Néng", 48), ("ba Nﬁng", 48), ("Đà Nẵng", 48),
     ("Quang Ngai", 51), ("Quang Ngii", 51), ("Quang Ngéi", 51), ("Quảng Ngãi", 51),
     ("Gia Lai", 52),
     ("Khanh Hoa", 56),

@@ -7,7 +7,7 @@ listing one file's damage, a spelling is compared with every candidate on two fo
 - the *key*: lower case, no diacritics, ``đ`` -> ``d``, punctuation dropped;
 - the *skeleton*: the key with every run of vowels (and of digits, which OCR prints for
   vowels) reduced to one placeholder and a word-initial ``D``/``P``/``B`` (Đ's misreadings)
-  unified, so ``Pik Lik`` and ``Đắk Lắk`` share ``dvk lvk``.
+  unified, so ``Pik Lik`` and ``Đắk Lắk`` share ``d*k l*k``.
 
 Scans damage vowels far more than consonants, so the score (0-100) is half the similarity
 of the keys (rapidfuzz's normalised Indel similarity, digits read as the vowels they
@@ -45,6 +45,7 @@ _MAX_EDITS = 4
 _NON_ALNUM_RE = re.compile(r"[^a-z0-9 ]+")
 _SPACES_RE = re.compile(r"\s+")
 _VOWEL_RUN_RE = re.compile(r"[aeiouy0-9]+")
+_VOWEL = "*"  # the skeleton's placeholder for a run of vowels (not a letter: 'v' is a consonant)
 # Đ read as P, B, D or a pair of them ("DPa Ning"); not the digraph "ph" (Phú Thọ).
 _INITIAL_D_RE = re.compile(r"\b(?:[dbp]{1,2}(?!h))")
 
@@ -62,8 +63,8 @@ def fold(text: str) -> str:
 
 @functools.lru_cache(maxsize=8192)
 def skeleton(key: str) -> str:
-    """The OCR-invariant form of a folded key: ``'pa ning'`` and ``'da nang'`` -> ``'dv nvng'``."""
-    return _VOWEL_RUN_RE.sub("v", _INITIAL_D_RE.sub("d", key))
+    """The OCR-invariant form of a folded key: ``'pa ning'`` and ``'da nang'`` -> ``'d* n*ng'``."""
+    return _VOWEL_RUN_RE.sub(_VOWEL, _INITIAL_D_RE.sub("d", key))
 
 
 # OCR prints some vowels as digits that look like them ('Ha N6i', 'T4y Ninh', 'Ha N1').
@@ -134,9 +135,90 @@ class Matcher:
         )
 
 
-def phrase_matches(text: str, phrase: str, min_score: float = MIN_SCORE) -> bool:
-    """Does a line read as a fixed phrase (a heading such as ``BÁO CÁO``) despite OCR damage?
+# A line reads as a fixed phrase (a heading, a label) from this score, the mean of the plain
+# and the skeleton similarity (relative, unlike score(): a long label survives a stray
+# consonant or two, a short heading only vowel damage).
+PHRASE_MIN_SCORE = 80.0
 
-    The line must be about as long as the phrase: a heading is a line of its own, so a
-    longer line that merely contains it is not the heading."""
-    return score(fold(text), fold(phrase)) >= min_score
+
+def phrase_score(key: str, phrase: str) -> float:
+    return (fuzz.ratio(key.translate(_DIGIT_VOWELS), phrase) + fuzz.ratio(skeleton(key), skeleton(phrase))) / 2
+
+
+class FixedPhrase:
+    """A heading or label that fills a line of its own (``BÁO CÁO``, ``A. Thông tin chung``),
+    recognised despite OCR damage. ``match(line)`` is true when the whole line (folded, final
+    ``.``/``:`` ignored) scores at least ``PHRASE_MIN_SCORE`` against one of the spellings.
+    A longer line that merely contains the phrase is not the heading."""
+
+    def __init__(self, *spellings: str):
+        self.keys = tuple(fold(s) for s in spellings)
+
+    def match(self, line: str) -> bool:
+        key = fold(line)
+        for phrase in self.keys:
+            if abs(len(key) - len(phrase)) <= max(3, len(phrase) // 4) and phrase_score(key, phrase) >= PHRASE_MIN_SCORE:
+                return True
+        return False
+
+
+_WORD_RE = re.compile(r"[a-z0-9]+")
+# A word is mended only when the plain spellings also agree this much and lead the next
+# candidate by this much: the skeleton says where the consonants are, the plain spelling
+# which vowels were meant.
+WORD_MIN_RATIO = 50.0
+WORD_MIN_LEAD = 10.0
+
+
+# Consonant glyphs a scan makes of a vowel with marks ('lúc' -> 'ltc', 'tỉnh' -> 'tlnh').
+_VOWEL_MISREADS = frozenset("ltfr")
+
+
+def _vowel_misread(damaged: str, clean: str) -> bool:
+    """Do two skeletons differ by exactly one vowel read as a consonant glyph?"""
+    ops = Levenshtein.editops(clean, damaged)
+    return len(ops) == 1 and ops[0].tag == "replace" and clean[ops[0].src_pos] == _VOWEL and damaged[ops[0].dest_pos] in _VOWEL_MISREADS
+
+
+class Vocabulary:
+    """The fixed words of a report's structure (headings, labels, key phrases), used to mend
+    OCR damage word by word in folded text before structure is matched.
+
+    A folded word is replaced by a vocabulary word only when it is not a vocabulary word
+    itself, its skeleton equals the vocabulary word's (vowels damaged, consonants intact;
+    words of four letters or more may differ by one consonant), the plain spellings agree
+    (``WORD_MIN_RATIO``) and no other vocabulary word comes within ``WORD_MIN_LEAD``. Words
+    that start with a digit (times, dates, counts) are never touched.
+    """
+
+    def __init__(self, phrases: Iterable[str]):
+        self.words = frozenset(w for phrase in phrases for w in _WORD_RE.findall(fold(phrase)))
+        self._by_skeleton: dict[str, list[str]] = {}
+        for word in self.words:
+            self._by_skeleton.setdefault(skeleton(word), []).append(word)
+        self._cache: dict[str, str] = {}
+
+    def mend_word(self, word: str) -> str:
+        cached = self._cache.get(word)
+        if cached is None:
+            cached = self._cache[word] = self._mend(word)
+        return cached
+
+    def _mend(self, word: str) -> str:
+        if word in self.words or word[0].isdigit():  # numbers, times (12h00), dates
+            return word
+        skel = skeleton(word)
+        candidates = list(self._by_skeleton.get(skel, ()))
+        if len(word) >= 4:
+            candidates += [w for s, ws in self._by_skeleton.items() if _vowel_misread(skel, s) for w in ws]
+        if not candidates:
+            return word
+        plain = word.translate(_DIGIT_VOWELS)
+        ranked = sorted(((fuzz.ratio(plain, c), c) for c in candidates), reverse=True)
+        best_ratio, best = ranked[0]
+        lead = best_ratio - (ranked[1][0] if len(ranked) > 1 else 0.0)
+        return best if best_ratio >= WORD_MIN_RATIO and lead >= WORD_MIN_LEAD else word
+
+    def mend(self, folded: str) -> str:
+        """A folded line with each damaged vocabulary word mended (punctuation kept)."""
+        return _WORD_RE.sub(lambda m: self.mend_word(m.group(0)), folded)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from helpers.errors import InputError
-from helpers.ingest.fuzzy import MIN_MARGIN, MIN_SCORE, Matcher, fold
+from helpers.ingest.fuzzy import MIN_MARGIN, MIN_SCORE, Matcher, fold, skeleton
 
 
 @dataclass(frozen=True)
@@ -181,12 +181,25 @@ def read_province(name: str) -> tuple[int | None, str, str]:
     former = _former_index().get(name_key(name))
     if former is not None:
         return former[1], "former_name", f"former province {former[0]}, merged into {by_code(former[1]).name} on 1/7/2025"
-    reading = _matcher().read(name_key(name))
+    reading = _matcher().read(_without_damaged_prefix(name_key(name)))
     if reading is None:
         return None, "unknown", "nothing to compare"
     if reading.accepted:
         return int(reading.value), "ocr_reading", f"read as {by_code(int(reading.value)).name} ({reading.describe()})"
     return None, "unknown", f"{reading.describe()}; a reading needs ≥{MIN_SCORE:.0f} and a lead of ≥{MIN_MARGIN:.0f}"
+
+
+_PREFIX_SKELETONS = {skeleton(p) for p in ("thanh pho", "tinh")}
+
+
+def _without_damaged_prefix(key: str) -> str:
+    """'thanh ph6 ho chi minh' -> 'ho chi minh': a 'Thành phố'/'Tỉnh' prefix whose vowels
+    the scan damaged (its consonants intact) is dropped like the clean one."""
+    words = key.split()
+    for n in (2, 1):
+        if len(words) > n and skeleton(" ".join(words[:n])) in _PREFIX_SKELETONS:
+            return " ".join(words[n:])
+    return key
 
 
 def province_code(name: str, *, path: object = "<input>", line: int | None = None) -> int:

@@ -21,6 +21,12 @@ class ExitCode(IntEnum):
         return "exit codes: 0 ok, 1 a notebook failed, 2 bad input or params, 3 a date is locked by another run (--no-wait), 70 internal error (--debug for the traceback), 130 interrupted"
 
 
+def printable(text: str) -> str:
+    """``text`` with control characters escaped (``\\n``, ``\\x1b``), so a file name or a
+    value can never split the one-line message or drive the terminal."""
+    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii") for ch in str(text))
+
+
 class BriefingsError(Exception):
     """Base class: anything the CLI reports as one line and exit code 2."""
 
@@ -39,10 +45,11 @@ class InputError(BriefingsError):
         return (type(self), (self.path, self.line, self.expected, self.found))
 
     def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        path = printable(self.path)
+        where = path if self.line is None else f"{path}:{self.line}"
         msg = f"{where}: expected {self.expected}"
         if self.found is not None:
-            found = self.found if len(self.found) <= 80 else self.found[:77] + "..."
+            found = self.found if len(self.found) <= 80 else self.found[:77] + "..."  # repr escapes it
             msg += f", found {found!r}"
         return msg
 

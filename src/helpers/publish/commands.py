@@ -89,7 +89,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         new_dates = list(getattr(result, "new_dates", []) or [])
         if new_dates:
             print(f"ingest: new reporting dates: {', '.join(new_dates)}", flush=True)
-        return _run(None, True, args)
+        status = _run(None, True, args)
+        for item in result.set_aside:  # the other reports were ingested and briefed
+            print(f"error: set aside: {item['error']}", file=sys.stderr, flush=True)
+        return status or (ExitCode.BAD_INPUT if result.set_aside else ExitCode.OK)
     except BriefingsError as exc:
         return _error(exc)
 
@@ -146,6 +149,13 @@ def list_dates(out=None) -> int:
                 except BriefingsError:
                     pass
         rows.append((date, kinds, params_text, state))
+    from helpers.ingest.run import set_aside_reports
+
+    set_aside = set_aside_reports()
+    for item in set_aside:
+        out(f"set aside by the last ingest: {item['error']}")
+    if set_aside:
+        status = ExitCode.BAD_INPUT
     if len(rows) == 1:
         out("no reporting dates: run 'briefings ingest' (or 'make briefings')")
         return status

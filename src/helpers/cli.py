@@ -36,7 +36,24 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(f"ingest: new reporting dates: {', '.join(result.new_dates)}")
     for date in result.dates_without_params:
         print(f"ingest: {date} has no params/{date}.yaml; its run will use params/defaults.yaml")
-    return ExitCode.OK
+    return report_set_aside(result)
+
+
+def report_set_aside(result) -> int:
+    """One line on stderr per report ingest set aside; exit 2 if there was any."""
+    for item in result.set_aside:
+        print(f"error: set aside: {item['error']}", file=sys.stderr)
+    return ExitCode.BAD_INPUT if result.set_aside else ExitCode.OK
+
+
+def cmd_add_report(args: argparse.Namespace) -> int:
+    from helpers.ingest.addreport import add_report
+
+    added = add_report(args.file, supersedes=args.supersedes)
+    what = f"{added.kind} {added.report_date or '(undated)'}"
+    print(f"add-report: data/raw/{added.file}: {what}" + (f", supersedes {added.superseded} (now in data/raw/superseded/)" if added.superseded else ""))
+    print(f"add-report: dates changed: {', '.join(added.changed_dates) or '(none: undated report)'}; run 'briefings build' to brief them")
+    return report_set_aside(added.ingest)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = sub.add_parser("ingest", help="parse data/raw into validated tables in data/processed")
     ingest.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     ingest.set_defaults(func=cmd_ingest)
+    add = sub.add_parser("add-report", help="copy a report into data/raw, record its SHA-256 in data/raw/README.md, ingest")
+    add.add_argument("file", help="the report (any file name; kind and date are read from its content)")
+    add.add_argument("--supersedes", metavar="OLD", help="a report in data/raw that this one corrects; it moves to data/raw/superseded/")
+    add.set_defaults(func=cmd_add_report)
     from helpers.publish.commands import add_subcommands
 
     add_subcommands(sub)

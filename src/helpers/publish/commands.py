@@ -204,7 +204,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         new_dates = list(getattr(result, "new_dates", []) or [])
         if new_dates:
             print(f"ingest: new reporting dates: {', '.join(new_dates)}", flush=True)
-        return _run(None, True, args)
+        status = _run(None, True, args)
+        for item in result.set_aside:  # the other reports were ingested and briefed
+            print(f"error: set aside: {item['error']}", file=sys.stderr, flush=True)
+        return status or (ExitCode.BAD_INPUT if result.set_aside else ExitCode.OK)
     except BriefingsError as exc:
         return _error(exc)
 
@@ -293,9 +296,17 @@ def _state_text(record: Mapping[str, Any]) -> str:
 
 
 def list_dates(out=None) -> int:
-    """Print one line per date: data kinds, params used, state of the last run."""
+    """Print one line per date: data kinds, params used, state of the last run; then the
+    reports the last ingest set aside (exit 2 while there are any)."""
+    from helpers.ingest.run import set_aside_reports
+
     out = out or (lambda line: print(line, flush=True))
     records, status = date_states()
+    set_aside = set_aside_reports()
+    for item in set_aside:
+        out(f"set aside by the last ingest: {item['error']}")
+    if set_aside:
+        status = ExitCode.BAD_INPUT
     if not records:
         out("no reporting dates: run 'briefings ingest' (or 'make briefings')")
         return status

@@ -33,6 +33,15 @@ What is measured (targets from the performance issue):
     <= 180 s on 2 cores, peak memory < 1 GB, growing linearly.
 (d) Size of every HTML file of the build of (a) and, per size, the largest of (c).
     Target <= 2 MB.
+(e) The daily run at each size of (c), in the root (c) built: a no-op ``briefings
+    build`` (median of 3; target < 0.3 s at 100 dates), a forced run of the newest
+    date (``briefings run --date D --force``), then one more synthetic report added to
+    ``data/raw`` and ``briefings build`` (ingest included; target <= 1.5 x the forced
+    single-date run + 1.5 s, and only the new date built). It must not grow with the
+    number of dates.
+(f) Ingest of 100 reports: the five real ones and 95 next-day plan-02 reports,
+    ``briefings ingest --force`` (a cold command: parsing, checks across consecutive
+    reports, validation, writing). Target <= 5 s on 2 cores.
 
 Memory: a sampler thread reads ``/proc/<pid>/smaps_rollup`` of the ``briefings``
 process and all its descendants (workers, kernel template, kernels) every 0.5 s;
@@ -76,8 +85,8 @@ SOURCE_DATE = dt.date(2025, 9, 22)
 # tree, which costs the machine CPU time (the kernel walks each process's page tables):
 # at 0.1 s it slowed a 100-date build on 2 cores by ~20%. The sampler's CPU is reported.
 SAMPLE_INTERVAL_S = 0.5
-TARGETS = {"a_ratio": 0.6, "b_noop_s": 1.0, "c_100_s": 180.0, "c_peak_mb": 1024.0, "d_html_mb": 2.0, "e_ingest_100_s": 5.0}
-INGEST_REPORTS = 100  # (e): the five real reports and 95 next-day plan-02 reports
+TARGETS = {"a_ratio": 0.6, "b_noop_s": 1.0, "c_100_s": 180.0, "c_peak_mb": 1024.0, "d_html_mb": 2.0, "e_noop_100_s": 0.3, "e_add_factor": 1.5, "e_add_extra_s": 1.5, "f_ingest_100_s": 5.0}
+INGEST_REPORTS = 100  # (f): the five real reports and 95 next-day plan-02 reports
 
 
 # --------------------------------------------------------------------------- projects
@@ -325,6 +334,39 @@ def plain(root: Path) -> dict:
     }
 
 
+def add_synthetic_day(root: Path, days: int, seed: int) -> str:
+    """One more perturbed plan-02 report, ``days`` after 22/9, into the root's data/raw."""
+    day = SOURCE_DATE + dt.timedelta(days=days)
+    text = (root / "data" / "raw" / SOURCE_PLAN02).read_text(encoding="utf-8")
+    (root / "data" / "raw" / f"plan02_report_{day.isoformat()}.txt").write_text(synthetic_report(text, day, random.Random(seed)), encoding="utf-8")
+    return day.isoformat()
+
+
+def daily_run(root: Path, synthetic: int) -> dict:
+    """(e): no-op build, forced single-date run, and build after adding tomorrow's report."""
+    noops = []
+    for _ in range(3):
+        n = run([*BRIEFINGS, "build", "--quiet"], root)
+        noops.append(n["wall_s"])
+    newest = (SOURCE_DATE + dt.timedelta(days=synthetic)).isoformat()
+    forced = run([*BRIEFINGS, "run", "--date", newest, "--force"], root)
+    added_date = add_synthetic_day(root, synthetic + 1, seed=synthetic + 1)
+    added = run([*BRIEFINGS, "build"], root)
+    built = re.findall(r"^(\d{4}-\d{2}-\d{2}): building", added["stdout_tail_full"], flags=re.M)
+    budget = TARGETS["e_add_factor"] * forced["wall_s"] + TARGETS["e_add_extra_s"]
+    return {
+        "noop_runs_s": noops,
+        "noop_median_s": _median(noops),
+        "forced_one_date_s": forced["wall_s"],
+        "add_one_report_s": added["wall_s"],
+        "add_one_report_ingest_s": _ingest_seconds(added["stdout_tail_full"]),
+        "add_budget_s": round(budget, 3),
+        "added_date": added_date,
+        "dates_built": built,
+        "only_new_date_built": built == [added_date],
+    }
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -340,6 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale", default=None, help="synthetic date counts for (c), comma-separated (default 10,30,100; quick 10,30; '' for none)")
     ap.add_argument("--no-plain", action="store_true", help="skip the plain papermill + nbconvert workflow of (a)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary project roots (their path is printed)")
+    ap.add_argument("--no-daily", action="store_true", help="skip (e), the daily run after each scale build")
     args = ap.parse_args(argv)
     repeats = args.repeats or (1 if args.quick else 3)
     scale_text = args.scale if args.scale is not None else ("10,30" if args.quick else "10,30,100")
@@ -413,6 +456,14 @@ def main(argv: list[str] | None = None) -> int:
                 "max_html_file": max(sizes, key=sizes.get) if sizes else None,
             }
             entry.pop("stdout_tail_full", None)
+            if not args.no_daily:
+                entry["daily"] = daily_run(root, n)
+                e = entry["daily"]
+                print(
+                    f"(e) {dates} dates: no-op {e['noop_median_s']:.2f} s; forced one date {e['forced_one_date_s']:.1f} s; "
+                    f"adding one report {e['add_one_report_s']:.1f} s (ingest {e['add_one_report_ingest_s']} s; budget {e['add_budget_s']:.1f} s); built {e['dates_built']}",
+                    flush=True,
+                )
             results["c"].append(entry)
             print(
                 f"(c) {n} synthetic ({dates} dates): briefings build {res['wall_s']:.1f} s (ingest {entry['ingest_s']} s), {entry['s_per_date']:.2f} s/date, "
@@ -422,11 +473,11 @@ def main(argv: list[str] | None = None) -> int:
             if not args.keep:
                 shutil.rmtree(root, ignore_errors=True)
         results["c_linearity"] = linearity(results["c"])
-        # (e) ingest of 100 reports: `briefings ingest --force` (cold command, parsing and checks)
-        root = make_project(tmp / "e", synthetic=INGEST_REPORTS - 5)
+        # (f) ingest of 100 reports: `briefings ingest --force` (cold command, parsing and checks)
+        root = make_project(tmp / "f", synthetic=INGEST_REPORTS - 5)
         runs = [run([*BRIEFINGS, "ingest", "--force"], root) for _ in range(repeats)]
-        results["e"] = {"reports": INGEST_REPORTS, "runs_s": [r["wall_s"] for r in runs], "median_s": _median([r["wall_s"] for r in runs]), "cpu_s": [r["cpu_s"] for r in runs]}
-        print(f"(e) ingest of {INGEST_REPORTS} reports: {results['e']['median_s']:.2f} s (median of {repeats}), cpu {runs[0]['cpu_s']:.1f} s", flush=True)
+        results["f"] = {"reports": INGEST_REPORTS, "runs_s": [r["wall_s"] for r in runs], "median_s": _median([r["wall_s"] for r in runs]), "cpu_s": [r["cpu_s"] for r in runs]}
+        print(f"(f) ingest of {INGEST_REPORTS} reports: {results['f']['median_s']:.2f} s (median of {repeats}), cpu {runs[0]['cpu_s']:.1f} s", flush=True)
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
     finally:
@@ -490,12 +541,24 @@ def summary_markdown(r: dict, json_name: str) -> str:
             f"| (c) growth: wall = {lin['intercept_s']} s + {lin['s_per_date']} s × dates (R² {lin['r2']}) | marginal s/date between sizes: "
             f"{', '.join(str(m) for m in lin['marginal_s_per_date'])} | linear (marginal within 25%) | {'yes' if lin['linear'] else '**no**'} |"
         )
+    for c in r.get("c", []):
+        e = c.get("daily")
+        if not e:
+            continue
+        noop_target = f"< {t['e_noop_100_s']} s" if c["synthetic"] == 100 else "flat"
+        noop_met = _ok(e["noop_median_s"], t["e_noop_100_s"]) if c["synthetic"] == 100 else ""
+        lines.append(f"| (e) {c['dates']} dates: no-op `briefings build` (median of 3) | **{e['noop_median_s']:.2f} s** | {noop_target} | {noop_met} |")
+        lines.append(
+            f"| (e) {c['dates']} dates: adding one report, `briefings build` (ingest {e['add_one_report_ingest_s']} s) vs forced run of one date {e['forced_one_date_s']:.1f} s | "
+            f"**{e['add_one_report_s']:.1f} s**; dates built: {', '.join(e['dates_built']) or 'none'} | ≤ {t['e_add_factor']} × {e['forced_one_date_s']:.1f} + {t['e_add_extra_s']} = {e['add_budget_s']:.1f} s, only the new date | "
+            f"{_ok(e['add_one_report_s'], e['add_budget_s'])}{'' if e['only_new_date_built'] else ' **(other dates rebuilt)**'} |"
+        )
     if d.get("max_bytes") is not None:
         biggest = max(d["html_sizes"], key=d["html_sizes"].get)
         lines.append(f"| (d) largest HTML of the build | **{d['max_bytes'] / 1048576:.2f} MB** ({biggest}) | ≤ {t['d_html_mb']} MB | {_ok(d['max_bytes'] / 1048576, t['d_html_mb'])} |")
-    e = r.get("e") or {}
-    if e.get("median_s") is not None:
-        lines.append(f"| (e) ingest of {e['reports']} reports (`briefings ingest --force`, median wall) | **{e['median_s']:.2f} s** | ≤ {t['e_ingest_100_s']} s | {_ok(e['median_s'], t['e_ingest_100_s'])} |")
+    ingest_f = r.get("f") or {}
+    if ingest_f.get("median_s") is not None:
+        lines.append(f"| (f) ingest of {ingest_f['reports']} reports (`briefings ingest --force`, median wall) | **{ingest_f['median_s']:.2f} s** | ≤ {t['f_ingest_100_s']} s | {_ok(ingest_f['median_s'], t['f_ingest_100_s'])} |")
     lines += ["", "## Details", ""]
     if a.get("ours"):
         walls = ", ".join(f"{x['wall_s']:.1f} s" for x in a["ours"])

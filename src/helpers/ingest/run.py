@@ -110,6 +110,17 @@ def _previous_state(processed: Path) -> dict | None:
         return None
 
 
+def _tables_intact(processed: Path) -> bool:
+    """The tables are those the recorded ingest wrote (else: rebuilt, repairing a hand edit)."""
+    from helpers.tables import verify_tables
+
+    try:
+        verify_tables({p.name: p.read_bytes() for p in processed.glob("*.csv")}, processed)
+    except (InputError, OSError):
+        return False
+    return True
+
+
 def set_aside_reports(processed: Path | None = None) -> list[dict]:
     """The reports the last ingest set aside (file, one-line error), from its record."""
     state = _previous_state(processed or config.processed_dir()) or {}
@@ -139,7 +150,7 @@ def run_ingest(force: bool = False, raw_dir: Path | None = None, processed_dir: 
     files = raw_files(raw_dir)
     state = fingerprint(files)
     previous = _previous_state(processed)
-    if not force and previous and previous.get("fingerprint") == state["fingerprint"]:
+    if not force and previous and previous.get("fingerprint") == state["fingerprint"] and _tables_intact(processed):
         result = IngestResult(skipped=True, reports=previous.get("reports", []), set_aside=list(previous.get("set_aside", [])))
         result.dates_without_params = _dates_without_params(processed)
         result.seconds = time.perf_counter() - started
@@ -158,8 +169,10 @@ def run_ingest(force: bool = False, raw_dir: Path | None = None, processed_dir: 
     try:
         row_counts = write_tables(tables, staged)
         (staged / DICTIONARY_FILE).write_text(data_dictionary_markdown(), encoding="utf-8")
+        # the tables' hashes bind them to this ingest: a run refuses a table changed since
+        hashes = {f"{name}.csv": hashlib.sha256((staged / f"{name}.csv").read_bytes()).hexdigest() for name in row_counts}
         set_aside = [{"file": item["file"], "error": item["error"]} for item in set_aside]
-        manifest = {**state, "reports": reports, "row_counts": row_counts, "set_aside": set_aside}
+        manifest = {**state, "reports": reports, "row_counts": row_counts, "tables": hashes, "set_aside": set_aside}
         (staged / FINGERPRINT_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         (staged / ".gitkeep").touch()
         atomic.replace_dir(staged, processed)
@@ -283,7 +296,8 @@ class _BadPiece(Exception):
 def _assemble(parsed: list):
     import pandas as pd
 
-    from helpers.ingest import checks
+    from helpers.ingest import checks, consistency
+    from helpers.ingest.parsers.claims import extract_claims, extract_deadlines
     from helpers.ingest.provinces import provinces_table
     from helpers.ingest.schemas import TABLES
 
@@ -299,6 +313,8 @@ def _assemble(parsed: list):
             if name not in TABLES:
                 raise ValidationError(f"{p.report.name}: parser produced unknown table {name!r}")
             pieces.setdefault(name, []).append((p.report.name, frame))
+        pieces.setdefault("claims", []).append((p.report.name, extract_claims(p.report, report_date)))
+        pieces.setdefault("deadline_terms", []).append((p.report.name, extract_deadlines(p.report, report_date)))
         for f in p.findings:
             findings_rows.append({"report_date": report_date, "source": _finding_source(p.report.name, f.source), "check": f.check, "severity": f.severity, "detail": f.detail})
 
@@ -306,6 +322,7 @@ def _assemble(parsed: list):
     tables["provinces"] = provinces_table()
     tables["reports"] = pd.DataFrame(report_rows)
     findings_rows.extend(checks.cross_report_findings(tables))
+    findings_rows.extend(consistency.findings(tables))
     # A check may meet the same contradiction twice (two tables, two passes): keep it once,
     # so that no finding can break the table's key and stop the ingest.
     dq = pd.DataFrame(findings_rows, columns=TABLES["data_quality"].columns)

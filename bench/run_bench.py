@@ -39,6 +39,9 @@ What is measured (targets from the performance issue):
     ``data/raw`` and ``briefings build`` (ingest included; target <= 1.5 x the forced
     single-date run + 1.5 s, and only the new date built). It must not grow with the
     number of dates.
+(f) Ingest of 100 reports: the five real ones and 95 next-day plan-02 reports,
+    ``briefings ingest --force`` (a cold command: parsing, checks across consecutive
+    reports, validation, writing). Target <= 5 s on 2 cores.
 
 Memory: a sampler thread reads ``/proc/<pid>/smaps_rollup`` of the ``briefings``
 process and all its descendants (workers, kernel template, kernels) every 0.5 s;
@@ -82,7 +85,8 @@ SOURCE_DATE = dt.date(2025, 9, 22)
 # tree, which costs the machine CPU time (the kernel walks each process's page tables):
 # at 0.1 s it slowed a 100-date build on 2 cores by ~20%. The sampler's CPU is reported.
 SAMPLE_INTERVAL_S = 0.5
-TARGETS = {"a_ratio": 0.6, "b_noop_s": 1.0, "c_100_s": 180.0, "c_peak_mb": 1024.0, "d_html_mb": 2.0, "e_noop_100_s": 0.3, "e_add_factor": 1.5, "e_add_extra_s": 1.5}
+TARGETS = {"a_ratio": 0.6, "b_noop_s": 1.0, "c_100_s": 180.0, "c_peak_mb": 1024.0, "d_html_mb": 2.0, "e_noop_100_s": 0.3, "e_add_factor": 1.5, "e_add_extra_s": 1.5, "f_ingest_100_s": 5.0}
+INGEST_REPORTS = 100  # (f): the five real reports and 95 next-day plan-02 reports
 
 
 # --------------------------------------------------------------------------- projects
@@ -469,6 +473,13 @@ def main(argv: list[str] | None = None) -> int:
             if not args.keep:
                 shutil.rmtree(root, ignore_errors=True)
         results["c_linearity"] = linearity(results["c"])
+        # (f) ingest of 100 reports: `briefings ingest --force` (cold command, parsing and checks)
+        root = make_project(tmp / "f", synthetic=INGEST_REPORTS - 5)
+        runs = [run([*BRIEFINGS, "ingest", "--force"], root) for _ in range(repeats)]
+        results["f"] = {"reports": INGEST_REPORTS, "runs_s": [r["wall_s"] for r in runs], "median_s": _median([r["wall_s"] for r in runs]), "cpu_s": [r["cpu_s"] for r in runs]}
+        print(f"(f) ingest of {INGEST_REPORTS} reports: {results['f']['median_s']:.2f} s (median of {repeats}), cpu {runs[0]['cpu_s']:.1f} s", flush=True)
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -545,6 +556,9 @@ def summary_markdown(r: dict, json_name: str) -> str:
     if d.get("max_bytes") is not None:
         biggest = max(d["html_sizes"], key=d["html_sizes"].get)
         lines.append(f"| (d) largest HTML of the build | **{d['max_bytes'] / 1048576:.2f} MB** ({biggest}) | ≤ {t['d_html_mb']} MB | {_ok(d['max_bytes'] / 1048576, t['d_html_mb'])} |")
+    ingest_f = r.get("f") or {}
+    if ingest_f.get("median_s") is not None:
+        lines.append(f"| (f) ingest of {ingest_f['reports']} reports (`briefings ingest --force`, median wall) | **{ingest_f['median_s']:.2f} s** | ≤ {t['f_ingest_100_s']} s | {_ok(ingest_f['median_s'], t['f_ingest_100_s'])} |")
     lines += ["", "## Details", ""]
     if a.get("ours"):
         walls = ", ".join(f"{x['wall_s']:.1f} s" for x in a["ours"])

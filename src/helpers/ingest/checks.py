@@ -12,13 +12,31 @@ import pandas as pd
 def cross_report_findings(tables: dict) -> list[dict]:
     rows: list[dict] = []
     rows.extend(_commune_counts_vs_registry(tables))
+    by_date = _ByDate(tables)
     for previous, current in consecutive_reports(tables):
         if current.kind == "plan02":
-            rows.extend(_dossier_checks(tables, previous, current))
-            rows.extend(_green_change_check(tables, previous, current))
+            rows.extend(_dossier_checks(by_date, previous, current))
+            rows.extend(_green_change_check(by_date, previous, current))
         elif current.kind == "daily_readiness":
-            rows.extend(_task_checks(tables, previous, current))
+            rows.extend(_task_checks(by_date, previous, current))
     return rows
+
+
+class _ByDate:
+    """Each table's rows of one report date, split once (a year of daily reports makes
+    hundreds of pairs; filtering the whole table per pair would grow with its square)."""
+
+    def __init__(self, tables: dict):
+        self._tables = tables
+        self._split: dict[str, dict] = {}
+
+    def __call__(self, table: str, report_date: str) -> pd.DataFrame | None:
+        frame = self._tables.get(table)
+        if frame is None or frame.empty:
+            return None
+        if table not in self._split:
+            self._split[table] = dict(tuple(frame.groupby("report_date", sort=False)))
+        return self._split[table].get(report_date)
 
 
 # --- checks across consecutive reports of one kind --------------------------------------
@@ -60,13 +78,11 @@ def _next_day(earlier: str, later: str) -> bool:
     return dt.date.fromisoformat(later) - dt.date.fromisoformat(earlier) == dt.timedelta(days=1)
 
 
-def _dossier_checks(tables: dict, previous, current) -> list[dict]:
-    dossiers = tables.get("dossiers")
-    if dossiers is None or dossiers.empty:
+def _dossier_checks(by_date: _ByDate, previous, current) -> list[dict]:
+    mine, theirs = by_date("dossiers", current.report_date), by_date("dossiers", previous.report_date)
+    if mine is None or theirs is None:
         return []
     out = []
-    mine = dossiers[dossiers["report_date"] == current.report_date]
-    theirs = dossiers[dossiers["report_date"] == previous.report_date]
     cum_now = mine[mine["period_start"] < mine["period_end"]]
     cum_then = theirs[theirs["period_start"] < theirs["period_end"]]
     if cum_now.empty or cum_then.empty:
@@ -98,12 +114,10 @@ def _dossier_checks(tables: dict, previous, current) -> list[dict]:
     return out
 
 
-def _green_change_check(tables: dict, previous, current) -> list[dict]:
-    status = tables.get("commune_status")
-    if status is None or status.empty or not _next_day(previous.report_date, current.report_date):
+def _green_change_check(by_date: _ByDate, previous, current) -> list[dict]:
+    now, then = by_date("commune_status", current.report_date), by_date("commune_status", previous.report_date)
+    if now is None or then is None or not _next_day(previous.report_date, current.report_date):
         return []
-    now = status[status["report_date"] == current.report_date]
-    then = status[status["report_date"] == previous.report_date]
     both = now.merge(then[["province_code", "green_pct"]], on="province_code", suffixes=("", "_then"))
     out = []
     for row in both.itertuples(index=False):
@@ -115,12 +129,10 @@ def _green_change_check(tables: dict, previous, current) -> list[dict]:
     return out
 
 
-def _task_checks(tables: dict, previous, current) -> list[dict]:
+def _task_checks(by_date: _ByDate, previous, current) -> list[dict]:
     out = []
-    progress = tables.get("task_progress")
-    if progress is not None and not progress.empty and _next_day(previous.report_date, current.report_date):
-        now = progress[progress["report_date"] == current.report_date]
-        then = progress[progress["report_date"] == previous.report_date]
+    now, then = by_date("task_progress", current.report_date), by_date("task_progress", previous.report_date)
+    if now is not None and then is not None and _next_day(previous.report_date, current.report_date):
         both = now.merge(then[["task_id", "done_count"]], on="task_id", suffixes=("", "_then"))
         for row in both.itertuples(index=False):
             stated = row.change_vs_previous_day
@@ -128,11 +140,9 @@ def _task_checks(tables: dict, previous, current) -> list[dict]:
                 continue
             if int(stated) != int(row.done_count - row.done_count_then):
                 out.append(_finding(current, previous, "stated_change_matches_previous", f"task {row.task_id}: 'tăng {int(stated)}' printed, but the reports give {int(row.done_count_then)} then {int(row.done_count)} provinces done"))
-    task_status = tables.get("task_status")
-    if task_status is not None and not task_status.empty:
-        now = task_status[task_status["report_date"] == current.report_date]
-        then = task_status[(task_status["report_date"] == previous.report_date) & task_status["done"]]
-        both = now.merge(then[["task_id", "province_code"]], on=["task_id", "province_code"])
+    now, then = by_date("task_status", current.report_date), by_date("task_status", previous.report_date)
+    if now is not None and then is not None:
+        both = now.merge(then.loc[then["done"], ["task_id", "province_code"]], on=["task_id", "province_code"])
         for row in both[~both["done"]].itertuples(index=False):
             out.append(_finding(current, previous, "done_regression", f"task {row.task_id}: province {int(row.province_code)} was done and is now listed as not done"))
     return out

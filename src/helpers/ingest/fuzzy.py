@@ -31,8 +31,9 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 # Below this a damaged spelling shares too little with any name to be read with confidence
-# (the worst province spelling of the 27/6 extract, 'Pk Lék' for Đắk Lắk, scores 68).
-MIN_SCORE = 65.0
+# (the worst province spelling of the 27/6 extract, 'Pk Lék' for Đắk Lắk, scores 68.3;
+# 'Công văn', a letter's heading at the start of a wrapped line, scores 65 against Long An).
+MIN_SCORE = 67.0
 # The best reading must lead the best reading of another value by this many points: one
 # consonant edit between skeletons is worth 12.5, so a lead of 9 needs a consonant-level
 # difference plus agreement of the plain spellings. (The narrowest lead in the 27/6 extract:

@@ -8,6 +8,7 @@ data available close the list when there is little to say).
 
 from __future__ import annotations
 
+from helpers.analysis import corrections as C
 from helpers.analysis import tasks as J
 from helpers.analysis import trends as TR
 from helpers.report.formats import fmt_int, fmt_num, fmt_pct
@@ -43,7 +44,7 @@ def june_sentences(b) -> list[tuple[str, str, str]]:
         worst = open_by.head(3)
         names = ", ".join(f"{b._short(c)} ({n})" for c, n in zip(worst["province_code"], worst["open_tasks"]))
         out.append(("weakness", f"{len(open_by)} tỉnh còn nhiệm vụ chưa xong; nhiều nhất: {names}.", cite))
-    overdue = J.overdue_tasks(progress, status, date)
+    overdue = C.overdue_as_stated(progress, status, b.table("deadline_terms"), date)
     if len(overdue):
         out.append(("warning", f"{len(overdue)} lượt tỉnh × nhiệm vụ đã quá thời hạn mà chưa hoàn thành.", cite))
     reopened = TR.reopened_tasks(status[status["report_date"] <= date])
@@ -51,6 +52,12 @@ def june_sentences(b) -> list[tuple[str, str, str]]:
     if len(reopened):
         names = ", ".join(sorted({b._short(c) for c in reopened["province_code"]}))
         out.append(("warning", f"Cần kiểm tra: {names} được báo đã xong rồi lại chưa xong ở {len(reopened)} nhiệm vụ.", cite))
+    silent = C.all_open_then_all_done(status[status["report_date"] <= date])
+    silent = silent[silent["next_date"] == date]
+    if len(silent):
+        names = ", ".join(b._short(c) for c in silent["province_code"])
+        first = vn_date(silent["report_date"].iloc[0])
+        out.append(("warning", f"{names} chưa xong nhiệm vụ nào ngày {first} rồi xong tất cả ở báo cáo này: nhiều khả năng ngày {first} các tỉnh này chưa báo cáo.", cite))
     return out
 
 
@@ -106,9 +113,9 @@ def lead_summary(b) -> Html:
     if b.has("plan02"):
         sentences += september_sentences(b)
     dq = b.table("data_quality")
-    n_dq = int(((dq["report_date"] == b.report_date) | dq["report_date"].isna()).sum())
-    if n_dq:
-        sentences.append(("warning", f"{n_dq} phát hiện về chất lượng số liệu nguồn (chỗ nguồn tự mâu thuẫn) được ghi ở mục cuối bản tin.", ""))
+    counts = C.finding_counts(dq[(dq["report_date"] == b.report_date) | dq["report_date"].isna()])
+    if counts["contradictions"] or counts["notes"]:
+        sentences.append(("warning", f"{counts['contradictions']} chỗ nguồn tự mâu thuẫn và {counts['notes']} ghi chú về số liệu nguồn được ghi ở mục cuối bản tin.", ""))
     sentences = sentences[:6]
     b.summary["lead"] = [text for _, text, _ in sentences]
     label = {"positive": "Kết quả", "weakness": "Hạn chế", "warning": "Lưu ý"}

@@ -336,12 +336,9 @@ class SeptemberSections:
         self.metric("spearman_rho", float(res.rho))
         self.metric("spearman_p", float(res.p_value))
         self.metric("ready_but_low_threshold_online_pct", float(res.online_rate_min))
-        honest = (
-            f"Trên 34 tỉnh, tương quan hạng Spearman giữa chỉ số sẵn sàng và tỷ lệ nộp trực tuyến là ρ = {fmt_num(res.rho)} (p = {fmt_num(res.p_value, 3)}, n = {res.n}): "
-            + ("mối liên hệ dương nhưng yếu; " if res.rho > 0 else "không có mối liên hệ dương; ")
-            + f"đường hồi quy giải thích {fmt_pct(100 * res.r_squared, 1)} chênh lệch giữa các tỉnh. "
-            "Hạ tầng đầy đủ là điều kiện cần, chưa đủ để người dân chuyển sang nộp trực tuyến."
-        )
+        from helpers.report.sections.uncertainty import ready_but_low_uncertainty_vi
+
+        honest = " ".join(ready_but_low_uncertainty_vi(res, self._short))
         parts = [
             heading,
             para(

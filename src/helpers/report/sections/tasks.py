@@ -13,6 +13,7 @@ from functools import cached_property
 import pandas as pd
 
 from helpers.report.plots.tasks import open_tasks_by_province_plot, task_progress_plot
+from helpers.analysis import corrections as C
 from helpers.analysis import tasks as J
 from helpers.analysis import trends as TR
 from helpers.report.formats import fmt_int, fmt_pct
@@ -77,7 +78,7 @@ class JuneSections:
         overall = J.overall_completion(progress, date)
         completion = J.task_completion(progress, date)
         open_by_province = J.open_tasks_by_province(status, date, self.table("provinces"))
-        overdue = J.overdue_tasks(progress, status, date)
+        overdue = C.overdue_as_stated(progress, status, self.table("deadline_terms"), date)  # "trước ngày X": X − 1 is the last day
         provinces_open = open_by_province[open_by_province["open_tasks"] > 0]
         cite_tasks = self.sources.cite(DAILY, "Phụ lục: tiến độ từng nhiệm vụ theo tỉnh", date)
 
@@ -129,7 +130,7 @@ class JuneSections:
             # highlight what is late or due, not every unfinished task
             row_class=lambda r: "warn" if r["done_count"] < r["total"] and isinstance(r["deadline"], str) and r["deadline"] <= date else "",
         )
-        due_today = J.overdue_tasks(progress, status, date, include_due_today=True)
+        due_today = C.overdue_as_stated(progress, status, self.table("deadline_terms"), date, include_due_today=True)
         due_today = due_today[~due_today.set_index(["task_id", "province_code"]).index.isin(overdue.set_index(["task_id", "province_code"]).index)]
         self.metric("due_today_task_provinces", int(len(due_today)))
         due_html = ""

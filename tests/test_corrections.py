@@ -232,3 +232,12 @@ def test_uncertainty_sentences_for_leaders_have_no_statistics_jargon(seed):
     assert "liên hệ" in text and "ρ" not in text and "R²" not in text and "p =" not in text
     counter = C.necessary_condition_counterexamples(res.table, res.table["ready"], ~res.table["low_uptake"])
     assert ("không phải điều kiện cần" in text) == (len(counter) > 0)
+
+
+def test_wide_table_leaves_non_reports_empty_and_unranked(real):
+    wide = C.bloc_completion_wide_reported(real["bloc_completion"], real["obstacles"])
+    assert len(wide) == 34
+    incomplete = wide[wide["blocs_reported"] < 4]
+    assert incomplete["mean"].isna().all() and wide.loc[wide["blocs_reported"] == 4, "mean"].notna().all()
+    zero_cells = int((real["bloc_completion"]["pct"] == 0).sum())
+    assert int(wide[["party", "council", "committee", "front"]].isna().sum().sum()) == zero_cells

@@ -61,6 +61,22 @@ def bloc_completion_reported(bloc_completion: pd.DataFrame, obstacles: pd.DataFr
     return out
 
 
+def bloc_completion_wide_reported(bloc_completion: pd.DataFrame, obstacles: pd.DataFrame) -> pd.DataFrame:
+    """Appendix 21 as province × bloc (``party, council, committee, front``) with non-reports
+    empty; ``blocs_reported``; ``mean`` of the four only where all four reported (a mean
+    over fewer blocs is not comparable, so it stays empty and out of rankings)."""
+    from helpers.analysis.communes import BLOCS
+
+    reported = bloc_completion_reported(bloc_completion, obstacles)
+    wide = reported.pivot(index="province_code", columns="bloc", values="pct_reported").reindex(columns=list(BLOCS))
+    wide["blocs_reported"] = wide[list(BLOCS)].notna().sum(axis=1)
+    wide["mean"] = wide[list(BLOCS)].mean(axis=1, skipna=False)
+    wide.columns.name = None
+    out = wide.reset_index()
+    out["province_code"] = out["province_code"].astype("int64")
+    return out
+
+
 def rank_with_ties(frame: pd.DataFrame, column: str, n: int, ascending: bool = True) -> pd.DataFrame:
     """The first ``n`` rows by ``column`` and every row tied with the n-th (NaN never ranked).
 

@@ -76,7 +76,10 @@ class SeptemberSections:
 
     @cached_property
     def blocs(self) -> pd.DataFrame:
-        return R.bloc_completion_wide(self._today("bloc_completion"))
+        from helpers.analysis.corrections import bloc_completion_wide_reported
+
+        # a 0% of a province absent from the bloc's obstacle appendix is a non-report (empty)
+        return bloc_completion_wide_reported(self._today("bloc_completion"), self._today("obstacles"))
 
     @cached_property
     def tthc_vendor(self) -> dict[int, str]:
@@ -165,24 +168,30 @@ class SeptemberSections:
     def _blocs_html(self) -> list:
         cite21 = self._cite("Phụ lục 21")
         cite9 = self._cite("Phụ lục 9–12")
-        wide = self.blocs.sort_values("mean")
+        from helpers.analysis.corrections import rank_with_ties
+
+        every = self.blocs
+        wide = every[every["mean"].notna()].sort_values("mean")  # provinces that reported all four blocs
         self.metric("bloc_completion_mean_median", float(wide["mean"].median()))
+        lowest_blocs = rank_with_ties(wide, "mean", 8)  # provinces tied with the 8th stay in
         lowest = R.ten_lowest_counts(self._today("bloc_criteria")).head(10)
         low_frame = lowest.assign(name=lowest["province_code"].map(self._short))
         return [
             "<h3>Hoàn thành tiêu chí giai đoạn 2 ở 4 khối cấp tỉnh</h3>",
             para(
                 esc(
-                    f"Tỷ lệ hoàn thành bình quân 4 khối (Đảng, HĐND, UBND, MTTQ) dao động từ {fmt_pct(wide['mean'].min())} "
+                    f"Ở {len(wide)} tỉnh báo cáo đủ 4 khối, tỷ lệ hoàn thành bình quân (Đảng, HĐND, UBND, MTTQ) dao động từ {fmt_pct(wide['mean'].min())} "
                     f"({self._short(wide['province_code'].iloc[0])}) đến {fmt_pct(wide['mean'].max())} ({self._short(wide['province_code'].iloc[-1])}); "
-                    f"trung vị {fmt_pct(wide['mean'].median())}. Bảng dưới liệt kê 8 tỉnh thấp nhất."
+                    f"trung vị {fmt_pct(wide['mean'].median())}. Bảng dưới liệt kê {len(lowest_blocs)} tỉnh thấp nhất (kể cả tỉnh đồng hạng); "
+                    f"{int((every['blocs_reported'] < len(R.BLOCS)).sum())} tỉnh chưa báo cáo đủ 4 khối (Phụ lục 21 ghi 0% cho khối chưa báo cáo): "
+                    "không tính là 0% và không xếp hạng."
                 )
                 + cite21
             ),
             table(
-                wide.head(8).assign(name=wide["province_code"].map(self._short)),
+                lowest_blocs.assign(name=lowest_blocs["province_code"].map(self._short)),
                 [("name", "Tỉnh", f_text), ("party", "Đảng", f_pct), ("council", "HĐND", f_pct), ("committee", "UBND", f_pct), ("front", "MTTQ", f_pct), ("mean", "Bình quân", f_pct)],
-                caption="Tỷ lệ hoàn thành tiêu chí giai đoạn 2 theo khối (8 tỉnh thấp nhất)",
+                caption=f"Tỷ lệ hoàn thành tiêu chí giai đoạn 2 theo khối ({len(lowest_blocs)} tỉnh thấp nhất)",
                 cite=cite21,
                 numeric=("party", "council", "committee", "front", "mean"),
             ),

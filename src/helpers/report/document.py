@@ -150,11 +150,11 @@ class Briefing(JuneSections, SeptemberSections):
         if self.has("daily_readiness"):
             lines.append("tiến độ các nhiệm vụ sẵn sàng của 34 tỉnh, thành phố (báo cáo ngày của Bộ KH&CN)")
         if self.has("plan02"):
-            lines.append("mức độ sẵn sàng của 3.321 xã, phường, hồ sơ nộp trực tuyến trên Cổng DVCQG và các vướng mắc (báo cáo Kế hoạch 02)")
+            lines.append("tiến độ nhiệm vụ giai đoạn 2 theo tỉnh, nhiệm vụ quá hạn, mức độ sẵn sàng của 3.321 xã, phường, hồ sơ nộp trực tuyến trên Cổng DVCQG và các vướng mắc (báo cáo Kế hoạch 02)")
         if self.has("directives_notice"):
             lines.append("các chỉ đạo của Phó Thủ tướng kèm thời hạn")
         missing = []
-        if not self.has("daily_readiness"):
+        if not self.has("daily_readiness") and not self.has("plan02"):  # plan-02 has its own task appendices (1–3)
             missing.append("tiến độ nhiệm vụ theo tỉnh (chỉ có trong báo cáo ngày tháng 6)")
         if not self.has("plan02"):
             missing.append("mức sẵn sàng cấp xã và tỷ lệ nộp trực tuyến (chỉ có trong báo cáo Kế hoạch 02)")

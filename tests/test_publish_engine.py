@@ -17,7 +17,9 @@ import pytest
 
 from conftest import ROOT
 from helpers.publish import execute, export, plan, runner
-from helpers.publish import site as index, store as outputs
+from helpers.publish import folders, hashing, locks, site as index
+from helpers.publish import manifest as manifests
+from helpers.publish import summary as summaries
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 DATE = "2025-06-30"
@@ -57,17 +59,26 @@ class Lines:
         return "\n".join(self.out + self.err)
 
 
-def fake_kernel(monkeypatch, fail: set[str] = frozenset()):
-    """Replace the papermill run: the 'executed' notebook is with_outputs.ipynb."""
+def summary_output(summary: dict):
+    """The output helpers.report.glue.show_summary displays."""
+    from helpers.report.glue import MACHINE_OUTPUT_TAG, SUMMARY_MIME
+
+    return nbformat.v4.new_output("display_data", data={SUMMARY_MIME: summary}, metadata={"tags": [MACHINE_OUTPUT_TAG]})
+
+
+def fake_kernel(monkeypatch, fail: set[str] = frozenset(), no_summary: bool = False):
+    """Replace the papermill run: the 'executed' notebook is with_outputs.ipynb (the
+    briefing's also displays its summary, unless ``no_summary``)."""
     calls = []
 
-    def run_notebook(source, output, parameters, *, cwd, source_rel, output_rel, kernel_name="python3", cell_timeout=0, path_aliases=None):
+    def run_notebook(source, output, parameters, *, cwd, source_rel, output_rel, kernel_name="vn-briefings", cell_timeout=0, path_aliases=None, kernel_provisioner=None):
         calls.append((Path(source).stem, parameters["report_date"]))
         nb = nbformat.read(FIXTURES / "with_outputs.ipynb", as_version=4)
-        execute.write_notebook(nb, output)
         name = Path(source).stem
-        if name == "briefing":
-            outputs.write_summary(parameters["output_dir"], [("Tỉnh", "34"), ("Ngày", parameters["report_date"])])
+        if name == "briefing" and not no_summary:
+            summary = {"headline": [{"label": "Tỉnh", "value": "34"}, {"label": "Ngày", "value": parameters["report_date"]}], "metrics": {"x": 1.5}}
+            nb.cells.append(nbformat.v4.new_code_cell("show_summary(b.summary)", outputs=[summary_output(summary)]))
+        execute.write_notebook(nb, output)
         if name in fail:
             return execute.ExecResult(nb=nb, seconds=0.01, failure=execute.Failure("ValueError", "boom", cell=4, cells=5, exec_count=3))
         return execute.ExecResult(nb=nb, seconds=0.01)
@@ -125,7 +136,7 @@ def test_input_hash_follows_contents_not_mtimes(proj):
 
 
 def test_up_to_date_rules(proj):
-    d = outputs.date_dir(DATE)
+    d = folders.date_dir(DATE)
     d.mkdir(parents=True)
     files = {f"{n}.{ext}": "x" for n in plan.NOTEBOOKS for ext in ("ipynb", "html")}
     for f in files:
@@ -152,18 +163,18 @@ def test_run_publishes_records_and_skips(proj, monkeypatch):
     assert summary.exit_code == 0 and summary.ran == [DATE]
     assert f"{DATE}: no params/{DATE}.yaml, using params/defaults.yaml" in lines.out
     assert any(re.match(rf"\[1/2\] {DATE} briefing.ipynb executed in \d+\.\d s", line) for line in lines.out), lines.out
-    d = outputs.date_dir(DATE)
+    d = folders.date_dir(DATE)
     assert sorted(p.name for p in d.iterdir()) == ["briefing.html", "briefing.ipynb", "province_drilldown.html", "province_drilldown.ipynb", "summary.json"]
-    assert not list(outputs.outputs_dir().glob(f".{DATE}.*build*"))
-    entry = outputs.read_manifest()["dates"][DATE]
+    assert not list(folders.outputs_dir().glob(f".{DATE}.*build*"))
+    entry = manifests.read_manifest()["dates"][DATE]
     last = entry["last_success"]
     assert entry["last_run"] == last and last["status"] == "ok"
-    assert last["outputs"] == outputs.file_hashes(d)
+    assert last["outputs"] == hashing.file_hashes(d)
     assert last["params_file"] == "params/defaults.yaml" and last["used_defaults"] is True
     assert {"python", "papermill", "nbconvert", "nbformat", "pandas"} <= set(last["versions"])
     assert set(last["timings"]["briefing"]) == {"execute", "export"}
     assert "data/processed/reports.csv" in last["inputs"]
-    assert f'href="{DATE}/briefing.html"' in (outputs.outputs_dir() / "index.html").read_text(encoding="utf-8")
+    assert f'href="{DATE}/briefing.html"' in (folders.outputs_dir() / "index.html").read_text(encoding="utf-8")
 
     calls.clear()
     summary, lines = build()
@@ -183,16 +194,16 @@ def test_all_dates_parallel_with_fake_kernel(proj, monkeypatch):
     summary, lines = build(None, jobs=2)
     assert summary.exit_code == 0 and sorted(summary.ran) == ["2025-06-27", DATE]
     assert [line for line in lines.out if line.startswith("[4/4] ")]
-    html = (outputs.outputs_dir() / "index.html").read_text(encoding="utf-8")
+    html = (folders.outputs_dir() / "index.html").read_text(encoding="utf-8")
     assert html.index(f"{DATE}/briefing.html") < html.index("2025-06-27/briefing.html")
 
 
 def test_failed_export_keeps_the_last_good_output(proj, monkeypatch):
     fake_kernel(monkeypatch)
     assert build()[0].exit_code == 0
-    d = outputs.date_dir(DATE)
+    d = folders.date_dir(DATE)
     good = {p.name: p.read_bytes() for p in d.iterdir()}
-    good_entry = outputs.read_manifest()["dates"][DATE]["last_success"]
+    good_entry = manifests.read_manifest()["dates"][DATE]["last_success"]
 
     def broken_export(nb, html_path, name=None):
         raise export.ExportError(f"{html_path.name}: 2.5 MB, over the 2 MB limit of a briefing")
@@ -205,8 +216,8 @@ def test_failed_export_keeps_the_last_good_output(proj, monkeypatch):
     for name, data in good.items():
         assert (d / name).read_bytes() == data, name
     assert sorted(p.name for p in (d / "failed").iterdir()) == ["briefing.ipynb", "province_drilldown.ipynb"]
-    assert [p.name for p in outputs.outputs_dir().glob(f".{DATE}.*")] == [f".{DATE}.lock"]  # no staging or aside folder left
-    entry = outputs.read_manifest()["dates"][DATE]
+    assert [p.name for p in folders.outputs_dir().glob(f".{DATE}.*")] == [f".{DATE}.lock"]  # no staging or aside folder left
+    entry = manifests.read_manifest()["dates"][DATE]
     assert entry["last_run"]["status"] == "failed" and entry["last_success"] == good_entry
     assert "export failed" in entry["last_run"]["errors"]["briefing"]["summary"]
 
@@ -225,20 +236,63 @@ def test_failed_notebook_summary_and_no_earlier_briefing(proj, monkeypatch):
         f"FAILED {DATE} briefing.ipynb: cell 4 of 5 (In [3]): ValueError: boom; "
         f"executed notebook: outputs/{DATE}/failed/briefing.ipynb (no earlier briefing for this date)"
     )
-    d = outputs.date_dir(DATE)
+    d = folders.date_dir(DATE)
     assert [p.name for p in d.iterdir()] == ["failed"]
-    html = (outputs.outputs_dir() / "index.html").read_text(encoding="utf-8")
+    html = (folders.outputs_dir() / "index.html").read_text(encoding="utf-8")
     assert "Chưa có bản tin cho ngày này" in html and f"{DATE}/failed/briefing.ipynb" in html
 
 
+def test_summary_json_is_what_the_briefing_displayed(proj, monkeypatch):
+    """The engine writes summary.json from the summary output of the executed briefing
+    (helpers.report.glue); the executed notebook keeps that output, the HTML does not."""
+    fake_kernel(monkeypatch)
+    assert build()[0].exit_code == 0
+    d = folders.date_dir(DATE)
+    expected = {"headline": [{"label": "Tỉnh", "value": "34"}, {"label": "Ngày", "value": DATE}], "metrics": {"x": 1.5}}
+    assert (d / "summary.json").read_text(encoding="utf-8") == json.dumps(expected, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    assert "application/vnd.vn-briefings.summary+json" in (d / "briefing.ipynb").read_text(encoding="utf-8")
+    html = (d / "briefing.html").read_text(encoding="utf-8")
+    assert "vn-briefings.summary" not in html and "show_summary" not in html and "&quot;headline&quot;" not in html and '"headline"' not in html
+    assert not (d / "province_drilldown.ipynb").read_text(encoding="utf-8").count("vn-briefings.summary")
+
+
+def test_a_briefing_without_summary_fails_its_date(proj, monkeypatch):
+    fake_kernel(monkeypatch, no_summary=True)
+    summary, lines = build()
+    assert summary.exit_code == 1 and summary.failed == [DATE]
+    assert lines.err[0] == (
+        f"FAILED {DATE} briefing.ipynb: NoSummary: the notebook displayed no application/vnd.vn-briefings.summary+json output "
+        f"(its last cell calls helpers.report.glue.show_summary); executed notebook: outputs/{DATE}/failed/briefing.ipynb (no earlier briefing for this date)"
+    )
+    assert [p.name for p in folders.date_dir(DATE).iterdir()] == ["failed"]
+
+
+def test_a_missing_kernelspec_is_one_line_and_exit_2(proj, monkeypatch, capsys):
+    from helpers.cli import main
+
+    calls = fake_kernel(monkeypatch)
+    monkeypatch.setattr(plan, "KERNEL_NAME", "vn-briefings-not-installed")
+    assert main(["run", "--date", DATE]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0, err
+    assert "kernel 'vn-briefings-not-installed' is not installed in " in err and "make .venv/.installed" in err and "ipykernel install --sys-prefix" in err
+    assert calls == [] and not folders.date_dir(DATE).exists()
+
+
+def test_notebooks_name_the_projects_kernel():
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted(FIXTURES.glob("*.ipynb")):
+        spec = nbformat.read(path, as_version=4).metadata.kernelspec
+        assert (spec.name, spec.display_name, spec.language) == (plan.KERNEL_NAME, "Python (vn-briefings)", "python"), path
+
+
 def test_interrupted_swap_is_recovered(proj):
-    out = outputs.outputs_dir()
+    out = folders.outputs_dir()
     (out / f".{DATE}.old").mkdir()
     (out / f".{DATE}.old" / "briefing.html").write_text("old")
     (out / f".{DATE}.new-build").mkdir()
     (out / f".{DATE}.new-build" / "half").write_text("x")
-    with outputs.date_lock(DATE):
-        staged = outputs.prepare_staging(DATE)
+    with locks.date_lock(DATE):
+        staged = folders.prepare_staging(DATE)
     assert (out / DATE / "briefing.html").read_text() == "old"
     assert staged.is_dir() and not list(staged.iterdir())
     assert not (out / f".{DATE}.old").exists()
@@ -249,7 +303,7 @@ def test_interrupted_swap_is_recovered(proj):
 HOLDER = textwrap.dedent(
     """
     import sys, time
-    from helpers.publish.store import date_lock
+    from helpers.publish.locks import date_lock
     lock = date_lock(sys.argv[1])
     assert lock.acquire(wait=False)
     print("holding", flush=True)
@@ -302,12 +356,12 @@ def test_lock_contention_waits(proj, monkeypatch):
 
 
 def test_index_is_escaped_ordered_and_self_contained(proj):
-    out = outputs.outputs_dir()
+    out = folders.outputs_dir()
     for date in ("2025-06-27", "2025-09-22", DATE):
         (out / date).mkdir()
         (out / date / "briefing.html").write_text("<html></html>")
     (out / "2025-09-22" / "province_drilldown.html").write_text("<html></html>")
-    outputs.write_summary(out / DATE, [{"label": "<script>alert(1)</script>", "value": 'a "b" & <c>'}, ("Tỉnh sẵn sàng", "30/34")])
+    summaries.write_summary(out / DATE, [{"label": "<script>alert(1)</script>", "value": 'a "b" & <c>'}, ("Tỉnh sẵn sàng", "30/34")])
     (out / "2025-06-27" / "summary.json").write_text("{not json")
     (out / "2025-01-01" / "failed").mkdir(parents=True)
     (out / "2025-01-01" / "failed" / "briefing.ipynb").write_text("{}")
@@ -529,21 +583,23 @@ def test_real_papermill_build_failure_and_determinism(proj, capsys):
     assert main(["run", "--date", DATE, "--jobs", "2"]) == 0
     out = capsys.readouterr().out
     assert re.search(rf"\[\d/2\] {DATE} briefing.ipynb executed in \d+\.\d s", out), out
-    d = outputs.date_dir(DATE)
+    d = folders.date_dir(DATE)
     html = (d / "briefing.html").read_text(encoding="utf-8")
     assert "<title>Bản tin thử nghiệm</title>" in html and f"Ngày {DATE}: 2 báo cáo" in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "write_summary" not in html and "injected-parameters" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "show_summary" not in html and "injected-parameters" not in html
+    assert "vn-briefings.summary" not in html and "Số báo cáo" not in html  # the summary is for the engine and the index
     summary = json.loads((d / "summary.json").read_text(encoding="utf-8"))
     assert summary["headline"] == [{"label": "Số báo cáo", "value": "2"}, {"label": "Ngưỡng sẵn sàng", "value": "80"}]
     nb_text = (d / "briefing.ipynb").read_text(encoding="utf-8")
     assert "start_time" not in nb_text and "end_time" not in nb_text and '"execution"' not in nb_text
     assert "import csv" in nb_text  # the executed notebook keeps its code
+    assert "application/vnd.vn-briefings.summary+json" in nb_text  # and the summary the engine read
     assert '"id": "injected-parameters"' in nb_text
     drill = (d / "province_drilldown.html").read_text(encoding="utf-8")
     assert "tỉnh: (tất cả)" in drill
     assert f"python: {sys.executable}" in drill  # the kernel is this interpreter (the venv)
     first = {p.name: p.read_bytes() for p in d.iterdir()}
-    assert "Ngưỡng sẵn sàng" in (outputs.outputs_dir() / "index.html").read_text(encoding="utf-8")
+    assert "Ngưỡng sẵn sàng" in (folders.outputs_dir() / "index.html").read_text(encoding="utf-8")
 
     # 2. forced rebuild: byte-identical outputs
     assert main(["run", "--date", DATE, "--force", "--jobs", "2"]) == 0
@@ -565,6 +621,6 @@ def test_real_papermill_build_failure_and_determinism(proj, capsys):
     failed_nb = nbformat.read(d / "failed" / "briefing.ipynb", as_version=4)
     errors = [o for c in failed_nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors and errors[0].ename == "ValueError"
-    entry = outputs.read_manifest()["dates"][DATE]
+    entry = manifests.read_manifest()["dates"][DATE]
     assert entry["last_run"]["status"] == "failed" and entry["last_success"]["status"] == "ok"
     assert entry["last_run"]["errors"]["briefing"]["cell"] == 4

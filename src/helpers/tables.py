@@ -35,7 +35,7 @@ def available_dates(processed_dir: Path | None = None) -> dict[str, list[str]]:
 
 # Tables already read by this process: (name, resolved path) -> (file identity, content
 # digest or None, frame). A kernel forked from the build's warm template
-# (helpers.publish.forkserver) inherits the tables the template read, instead of parsing
+# (helpers.publish.warm_kernels) inherits the tables the template read, instead of parsing
 # every CSV again for each notebook.
 _TABLES: dict[tuple[str, str], tuple[tuple, str | None, object]] = {}
 _RACY_NS = 3_000_000_000  # file times tick coarsely: a file this young may change unseen

@@ -27,7 +27,6 @@ from helpers.ingest.parsers.claims import fold_keep_positions as _fold_same_leng
 from helpers.ingest.parsers.claims import provinces_named
 
 STATUSES = ("confirmed", "contradicted", "unverifiable")
-STATUS_VI = {"confirmed": "khớp", "contradicted": "không khớp", "unverifiable": "không kiểm chứng được"}
 PROVINCES = 34
 
 

@@ -17,7 +17,7 @@ from typing import Callable
 
 import pandas as pd
 
-from helpers.analysis.themes import THEME_LABELS_VI, THEME_ORDER, themes_of
+from helpers.analysis.themes import THEME_ORDER, themes_of
 
 LABELS_PATH = Path(__file__).resolve().parent / "data" / "obstacle_theme_labels.csv"
 
@@ -41,7 +41,6 @@ def theme_scores(labels: pd.DataFrame, rule: Callable[[str], tuple[str, ...]] = 
         agreed = sum(theme in g and theme in p for g, p in zip(gold, predicted))
         rows.append({
             "theme": theme,
-            "label_vi": THEME_LABELS_VI[theme],
             "labelled": labelled,
             "predicted": given,
             "agreed": agreed,
@@ -58,23 +57,8 @@ def disagreements(labels: pd.DataFrame, rule: Callable[[str], tuple[str, ...]] =
     return out[[not s for s in same]].reset_index(drop=True)
 
 
-def method_note_vi(scores: pd.DataFrame, texts: int) -> str:
-    """The sentence for the briefing's method note: precision and recall of each theme, in words leaders read."""
-    parts = []
-    for row in scores.itertuples():
-        if row.labelled == 0 or row.theme in ("none", "other"):
-            continue
-        precision = "—" if pd.isna(row.precision) else f"{row.precision * 100:.0f}%".replace(".", ",")
-        parts.append(f"{row.label_vi.lower()}: đúng {precision}, tìm thấy {row.recall * 100:.0f}%")
-    return (
-        f"Kiểm tra quy tắc gom nhóm trên {texts} ý vướng mắc được đọc và gán nhóm bằng tay, không dùng khi xây dựng quy tắc "
-        f"(“đúng” = tỷ lệ ý quy tắc xếp vào nhóm mà người đọc cũng xếp; “tìm thấy” = tỷ lệ ý người đọc xếp vào nhóm mà quy tắc cũng tìm ra): "
-        + "; ".join(parts) + "."
-    )
-
-
-def rule_quality_note_vi() -> str:
-    """The method note's sentence on how well the rule did on the labelled texts (computed now, from the labels)."""
+def holdout_scores() -> tuple[pd.DataFrame, int]:
+    """Per-theme scores on the held-out labelled texts (never used to change the rule), and their number."""
     labels = load_labels()
     holdout = labels[labels["split"] == "holdout"]
-    return method_note_vi(theme_scores(holdout), len(holdout))
+    return theme_scores(holdout), len(holdout)

@@ -91,17 +91,6 @@ WEAK_KEYWORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 THEME_ORDER = tuple(theme for theme, _ in OBSTACLE_THEMES) + ("other",)
-THEME_LABELS_VI = {
-    "none": "Không nêu vướng mắc",
-    "software": "Phần mềm, hệ thống, dữ liệu",
-    "equipment": "Trang thiết bị, cơ sở vật chất",
-    "staffing": "Cán bộ, nhân lực, đào tạo",
-    "connectivity": "Đường truyền, mạng",
-    "citizens": "Người dân, kỹ năng số, định danh",
-    "legal": "Thủ tục, quy trình, văn bản, pháp lý",
-    "funding": "Kinh phí",
-    "other": "Khác",
-}
 
 DEFAULT_SOURCES = ("Phụ lục 6", "Phụ lục 17", "Phụ lục 24")
 
@@ -179,7 +168,6 @@ def theme_counts(
     out = pd.DataFrame(
         {
             "theme": list(THEME_ORDER),
-            "label_vi": [THEME_LABELS_VI[t] for t in THEME_ORDER],
             "texts": [texts[t] for t in THEME_ORDER],
             "communes_affected": [communes[t] for t in THEME_ORDER],
         }
@@ -212,7 +200,5 @@ def obstacle_themes_for(
     out["affected_pct"] = (out["communes_affected"] / out["communes_total"].where(out["communes_total"] > 0) * 100).astype(
         "Float64"
     ).astype(float)
-    theme_lists = [themes_of(t) for t in out["text"]]
-    out["themes"] = [", ".join(ts) for ts in theme_lists]
-    out["themes_vi"] = ["; ".join(THEME_LABELS_VI[t] for t in ts) for ts in theme_lists]
+    out["themes"] = [", ".join(themes_of(t)) for t in out["text"]]
     return out.reset_index(drop=True)

@@ -1,7 +1,7 @@
 """outputs/index.html: every briefing, newest date first, with its headline figures.
 
 Headline figures come from ``outputs/<date>/summary.json`` (written by the briefing
-notebook, see :func:`helpers.publish.store.write_summary`): its ``headline`` list
+notebook, see :func:`helpers.publish.summary.write_summary`): its ``headline`` list
 of ``{"label": str, "value": str}``. Self-contained HTML in Vietnamese; every
 value is escaped. Deterministic: no timestamps, rewritten only when it changes.
 """
@@ -15,7 +15,9 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from helpers.publish import store as outputs
+from helpers.publish import folders
+from helpers.publish import manifest as manifests
+from helpers.publish import summary as summaries
 
 TITLE = "Bản tin chính quyền địa phương hai cấp"
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -23,6 +25,7 @@ _WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "
 # Other notebooks' HTML, linked under each briefing.
 LINK_LABELS = {"province_drilldown.html": "Phân tích theo tỉnh"}
 MAX_HEADLINE = 12
+INDEX_FILE = "index.html"
 
 _CSS = """
 :root { --ink:#1b1f24; --muted:#5b6470; --rule:#d5dae0; --accent:#a51d24; --warn:#8a5a00; }
@@ -56,7 +59,7 @@ def vi_date(iso: str) -> str:
 
 def listed_dates() -> list[str]:
     """Dates with a folder in outputs/ (published or failed), newest first."""
-    root = outputs.outputs_dir()
+    root = folders.outputs_dir()
     if not root.is_dir():
         return []
     return sorted((p.name for p in root.iterdir() if p.is_dir() and _DATE_RE.match(p.name)), reverse=True)
@@ -76,15 +79,15 @@ def _headline(summary: Mapping[str, Any] | None) -> list[tuple[str, str]] | None
 
 
 def _article(date: str, manifest: Mapping[str, Any]) -> str:
-    folder = outputs.date_dir(date)
+    folder = folders.date_dir(date)
     href_date = quote(date)
-    entry = outputs.date_entry(manifest, date)
+    entry = manifests.date_entry(manifest, date)
     last_run = entry.get("last_run") or {}
     parts = ["<article>"]
     has_briefing = (folder / "briefing.html").is_file()
     if has_briefing:
         parts.append(f'<h2><a href="{_e(href_date)}/briefing.html">{_e(vi_date(date))}</a></h2>')
-        summary = outputs.read_summary(date)
+        summary = summaries.read_summary(date)
         figures = _headline(summary)
         if figures:
             parts.append("<dl>")
@@ -101,20 +104,20 @@ def _article(date: str, manifest: Mapping[str, Any]) -> str:
     else:
         parts.append(f"<h2>{_e(vi_date(date))}</h2>")
         parts.append('<p class="muted">Chưa có bản tin cho ngày này.</p>')
-    failed = sorted((folder / outputs.FAILED_DIR).glob("*.ipynb")) if (folder / outputs.FAILED_DIR).is_dir() else []
+    failed = sorted((folder / folders.FAILED_DIR).glob("*.ipynb")) if (folder / folders.FAILED_DIR).is_dir() else []
     if last_run.get("status") == "failed" or failed:
         what = "; ".join(
             f"{_e(name)}.ipynb: {_e(err.get('summary', ''))}" for name, err in sorted((last_run.get("errors") or {}).items()) if isinstance(err, Mapping)
         )
         kept = "đây là bản tin thành công gần nhất" if has_briefing else "chưa có bản tin thành công"
-        nb_links = ", ".join(f'<a href="{_e(href_date)}/{outputs.FAILED_DIR}/{_e(quote(f.name))}">{_e(f.name)}</a>' for f in failed)
+        nb_links = ", ".join(f'<a href="{_e(href_date)}/{folders.FAILED_DIR}/{_e(quote(f.name))}">{_e(f.name)}</a>' for f in failed)
         parts.append(f'<p class="note">Lần chạy gần nhất bị lỗi{(": " + what) if what else ""} ({kept}).{(" Sổ tay lỗi: " + nb_links) if nb_links else ""}</p>')
     parts.append("</article>")
     return "\n".join(parts)
 
 
 def render_index(manifest: Mapping[str, Any] | None = None) -> str:
-    manifest = manifest if manifest is not None else outputs.read_manifest()
+    manifest = manifest if manifest is not None else manifests.read_manifest()
     dates = listed_dates()
     body = [_article(d, manifest) for d in dates] or ['<p class="muted">Chưa có bản tin nào. Chạy <code>make briefings</code>.</p>']
     return "\n".join(
@@ -142,11 +145,11 @@ def render_index(manifest: Mapping[str, Any] | None = None) -> str:
 def write_index(manifest: Mapping[str, Any] | None = None) -> bool:
     """Write outputs/index.html if its content changed; True if written."""
     text = render_index(manifest)
-    path = outputs.outputs_dir() / outputs.INDEX_FILE
+    path = folders.outputs_dir() / INDEX_FILE
     try:
         if path.read_text(encoding="utf-8") == text:
             return False
     except OSError:
         pass
-    outputs.write_text_atomic(path, text)
+    folders.write_text_atomic(path, text)
     return True

@@ -48,4 +48,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run_bench.py
 
 clean-outputs:
-	rm -rf outputs/*/ outputs/index.html outputs/manifest.json
+	rm -rf outputs/*/ outputs/.cache outputs/index.html outputs/manifest.json

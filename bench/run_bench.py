@@ -33,6 +33,12 @@ What is measured (targets from the performance issue):
     <= 180 s on 2 cores, peak memory < 1 GB, growing linearly.
 (d) Size of every HTML file of the build of (a) and, per size, the largest of (c).
     Target <= 2 MB.
+(e) The daily run at each size of (c), in the root (c) built: a no-op ``briefings
+    build`` (median of 3; target < 0.3 s at 100 dates), a forced run of the newest
+    date (``briefings run --date D --force``), then one more synthetic report added to
+    ``data/raw`` and ``briefings build`` (ingest included; target <= 1.5 x the forced
+    single-date run + 1.5 s, and only the new date built). It must not grow with the
+    number of dates.
 
 Memory: a sampler thread reads ``/proc/<pid>/smaps_rollup`` of the ``briefings``
 process and all its descendants (workers, kernel template, kernels) every 0.5 s;
@@ -76,7 +82,7 @@ SOURCE_DATE = dt.date(2025, 9, 22)
 # tree, which costs the machine CPU time (the kernel walks each process's page tables):
 # at 0.1 s it slowed a 100-date build on 2 cores by ~20%. The sampler's CPU is reported.
 SAMPLE_INTERVAL_S = 0.5
-TARGETS = {"a_ratio": 0.6, "b_noop_s": 1.0, "c_100_s": 180.0, "c_peak_mb": 1024.0, "d_html_mb": 2.0}
+TARGETS = {"a_ratio": 0.6, "b_noop_s": 1.0, "c_100_s": 180.0, "c_peak_mb": 1024.0, "d_html_mb": 2.0, "e_noop_100_s": 0.3, "e_add_factor": 1.5, "e_add_extra_s": 1.5}
 
 
 # --------------------------------------------------------------------------- projects
@@ -102,102 +108,10 @@ def make_project(target: Path, synthetic: int = 0, seed: int = 1) -> Path:
     return target
 
 
-def _vn_pct(value: float, sign: str = "") -> str:
-    """'96,37' / '94' / '100' as the report prints percentages (2 decimals, none when whole)."""
-    text = f"{value:.2f}"
-    if text.endswith(".00"):
-        text = text[:-3]
-    return sign + text.replace(".", ",")
-
-
-def _vn_date(day: dt.date, two_digit_month: bool = False) -> str:
-    return f"{day.day}/{day.month:02d}/{day.year}" if two_digit_month else f"{day.day}/{day.month}/{day.year}"
-
-
-def synthetic_report(text: str, day: dt.date, rng: random.Random) -> str:
-    """The 22/9 plan-02 report as if of ``day``, with its numbers moved consistently.
-
-    - dates: 22/9/2025 -> ``day`` and 21/9/2025 -> the day before, in both spellings;
-    - appendix 4: communes move between GREEN and YELLOW in pairs of provinces (the
-      national counts the body quotes stay), percentages and the change recomputed;
-    - appendix 5: each percentage becomes another whole number of the province's
-      communes (-3..+1 communes), printed like the source;
-    - appendix 8, table III (cumulative): dossiers move between direct and online at
-      province and commune level; sums, rates and the national total row recomputed.
-    """
-    before = day - dt.timedelta(days=1)
-    for old_day, new_day in ((SOURCE_DATE, day), (SOURCE_DATE - dt.timedelta(days=1), before)):
-        text = text.replace(_vn_date(old_day), _vn_date(new_day)).replace(_vn_date(old_day, True), _vn_date(new_day, True))
-    lines = text.split("\n")
-    appendix: dict[int, int] = {}
-    for i, line in enumerate(lines):
-        m = re.match(r"^\s*Phụ lục (\d+)\s*$", line)
-        if m:
-            appendix.setdefault(int(m.group(1)), i)
-
-    def span(n: int) -> range:
-        return range(appendix[n], appendix.get(n + 1, len(lines)))
-
-    # appendix 4: "1 Cao Bằng 56 6 32 18 56 100% 10,71% 0%"
-    row4 = re.compile(r"^(\d{1,2} .+?) (\d+) (\d+) (\d+) (\d+) (\d+) (\S+%) (\S+%) (\S+%)(\s*)$")
-    rows = [(i, row4.match(lines[i])) for i in span(4)]
-    rows = [(i, m) for i, m in rows if m]
-    rng.shuffle(rows)
-    for (i, a), (j, b) in zip(rows[0::2], rows[1::2]):
-        # k communes GREEN -> YELLOW in one province, k YELLOW -> GREEN in the other
-        na, ga, ya = int(a.group(2)), int(a.group(3)), int(a.group(4))
-        nb, gb, yb = int(b.group(2)), int(b.group(3)), int(b.group(4))
-        k = min(rng.randint(0, 3), ga, yb)
-        for idx, m, n, g, y, dg in ((i, a, na, ga, ya, -k), (j, b, nb, gb, yb, k)):
-            g2, y2 = g + dg, y - dg
-            change = _vn_pct(100 * dg / n) + "%" if dg else "0%"
-            lines[idx] = f"{m.group(1)} {n} {g2} {y2} {m.group(5)} {m.group(6)} {m.group(7)} {_vn_pct(100 * g2 / n)}% {change}{m.group(10)}"
-    # appendix 5: "...  102 100 100 96,08 ..." (the commune count, then 16 percentages)
-    number = re.compile(r"^\d{1,3}(,\d{1,2})?$")
-    for i in span(5):
-        tokens = lines[i].split()
-        if len(tokens) < 17 or not all(number.match(t) for t in tokens[-17:]) or "," in tokens[-17]:
-            continue
-        n = int(tokens[-17])
-        if n <= 0:
-            continue
-        new = []
-        for t in tokens[-16:]:
-            met = round(float(t.replace(",", ".")) * n / 100)
-            met = min(n, max(0, met + rng.choice((-3, -2, -1, -1, 0, 0, 0, 1))))
-            new.append(_vn_pct(100 * met / n))
-        head = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
-        lines[i] = head + " ".join(tokens[:-16] + new) + " "
-    # appendix 8, table III: 12 counts (direct, online, returned, total x province, commune, sum) + 3 rates
-    row8 = re.compile(r"^(\s*\d{1,2} .+?) ((?:\d+ ){12})(\S+%) (\S+%) (\S+%)(\s*)$")
-    total8 = re.compile(r"^(\s*Tổng )((?:\d+ ){12})(\S+%) (\S+%) (\S+%)(\s*)$")
-    in_table3 = False
-    sums = [0] * 12
-    for i in span(8):
-        if re.match(r"^\s*III\.", lines[i]):
-            in_table3 = True
-            continue
-        if not in_table3:
-            continue
-        m = row8.match(lines[i])
-        t = total8.match(lines[i])
-        if m:
-            c = [int(x) for x in m.group(2).split()]
-            for level in (0, 1):  # province, commune: direct -> online (or back)
-                direct, online = c[level], c[3 + level]
-                moved = int(rng.uniform(-0.15, 0.25) * min(direct, online))
-                moved = max(-online, min(direct, moved))
-                c[level] -= moved
-                c[3 + level] += moved
-            c[2], c[5] = c[0] + c[1], c[3] + c[4]
-            rates = [_vn_pct(100 * c[3 + k] / c[9 + k]) + "%" if c[9 + k] else "0%" for k in range(3)]
-            lines[i] = f"{m.group(1)} {' '.join(map(str, c))} {' '.join(rates)}{m.group(6)}"
-            sums = [s + x for s, x in zip(sums, c)]
-        elif t:
-            rates = [_vn_pct(100 * sums[3 + k] / sums[9 + k]) + "%" for k in range(3)]
-            lines[i] = f"{t.group(1)}{' '.join(map(str, sums))} {' '.join(rates)}{t.group(6)}"
-            break
-    return "\n".join(lines)
+# The synthetic plan-02 reports come from the tests' next-day generators (one generator
+# for the suite and the benchmark).
+sys.path.insert(0, str(ROOT / "tests"))
+from generators.next_day import next_plan02 as synthetic_report  # noqa: E402
 
 
 # --------------------------------------------------------------------------- measuring
@@ -416,6 +330,39 @@ def plain(root: Path) -> dict:
     }
 
 
+def add_synthetic_day(root: Path, days: int, seed: int) -> str:
+    """One more perturbed plan-02 report, ``days`` after 22/9, into the root's data/raw."""
+    day = SOURCE_DATE + dt.timedelta(days=days)
+    text = (root / "data" / "raw" / SOURCE_PLAN02).read_text(encoding="utf-8")
+    (root / "data" / "raw" / f"plan02_report_{day.isoformat()}.txt").write_text(synthetic_report(text, day, random.Random(seed)), encoding="utf-8")
+    return day.isoformat()
+
+
+def daily_run(root: Path, synthetic: int) -> dict:
+    """(e): no-op build, forced single-date run, and build after adding tomorrow's report."""
+    noops = []
+    for _ in range(3):
+        n = run([*BRIEFINGS, "build", "--quiet"], root)
+        noops.append(n["wall_s"])
+    newest = (SOURCE_DATE + dt.timedelta(days=synthetic)).isoformat()
+    forced = run([*BRIEFINGS, "run", "--date", newest, "--force"], root)
+    added_date = add_synthetic_day(root, synthetic + 1, seed=synthetic + 1)
+    added = run([*BRIEFINGS, "build"], root)
+    built = re.findall(r"^(\d{4}-\d{2}-\d{2}): building", added["stdout_tail_full"], flags=re.M)
+    budget = TARGETS["e_add_factor"] * forced["wall_s"] + TARGETS["e_add_extra_s"]
+    return {
+        "noop_runs_s": noops,
+        "noop_median_s": _median(noops),
+        "forced_one_date_s": forced["wall_s"],
+        "add_one_report_s": added["wall_s"],
+        "add_one_report_ingest_s": _ingest_seconds(added["stdout_tail_full"]),
+        "add_budget_s": round(budget, 3),
+        "added_date": added_date,
+        "dates_built": built,
+        "only_new_date_built": built == [added_date],
+    }
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -431,6 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale", default=None, help="synthetic date counts for (c), comma-separated (default 10,30,100; quick 10,30; '' for none)")
     ap.add_argument("--no-plain", action="store_true", help="skip the plain papermill + nbconvert workflow of (a)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary project roots (their path is printed)")
+    ap.add_argument("--no-daily", action="store_true", help="skip (e), the daily run after each scale build")
     args = ap.parse_args(argv)
     repeats = args.repeats or (1 if args.quick else 3)
     scale_text = args.scale if args.scale is not None else ("10,30" if args.quick else "10,30,100")
@@ -504,6 +452,14 @@ def main(argv: list[str] | None = None) -> int:
                 "max_html_file": max(sizes, key=sizes.get) if sizes else None,
             }
             entry.pop("stdout_tail_full", None)
+            if not args.no_daily:
+                entry["daily"] = daily_run(root, n)
+                e = entry["daily"]
+                print(
+                    f"(e) {dates} dates: no-op {e['noop_median_s']:.2f} s; forced one date {e['forced_one_date_s']:.1f} s; "
+                    f"adding one report {e['add_one_report_s']:.1f} s (ingest {e['add_one_report_ingest_s']} s; budget {e['add_budget_s']:.1f} s); built {e['dates_built']}",
+                    flush=True,
+                )
             results["c"].append(entry)
             print(
                 f"(c) {n} synthetic ({dates} dates): briefings build {res['wall_s']:.1f} s (ingest {entry['ingest_s']} s), {entry['s_per_date']:.2f} s/date, "
@@ -573,6 +529,18 @@ def summary_markdown(r: dict, json_name: str) -> str:
         lines.append(
             f"| (c) growth: wall = {lin['intercept_s']} s + {lin['s_per_date']} s × dates (R² {lin['r2']}) | marginal s/date between sizes: "
             f"{', '.join(str(m) for m in lin['marginal_s_per_date'])} | linear (marginal within 25%) | {'yes' if lin['linear'] else '**no**'} |"
+        )
+    for c in r.get("c", []):
+        e = c.get("daily")
+        if not e:
+            continue
+        noop_target = f"< {t['e_noop_100_s']} s" if c["synthetic"] == 100 else "flat"
+        noop_met = _ok(e["noop_median_s"], t["e_noop_100_s"]) if c["synthetic"] == 100 else ""
+        lines.append(f"| (e) {c['dates']} dates: no-op `briefings build` (median of 3) | **{e['noop_median_s']:.2f} s** | {noop_target} | {noop_met} |")
+        lines.append(
+            f"| (e) {c['dates']} dates: adding one report, `briefings build` (ingest {e['add_one_report_ingest_s']} s) vs forced run of one date {e['forced_one_date_s']:.1f} s | "
+            f"**{e['add_one_report_s']:.1f} s**; dates built: {', '.join(e['dates_built']) or 'none'} | ≤ {t['e_add_factor']} × {e['forced_one_date_s']:.1f} + {t['e_add_extra_s']} = {e['add_budget_s']:.1f} s, only the new date | "
+            f"{_ok(e['add_one_report_s'], e['add_budget_s'])}{'' if e['only_new_date_built'] else ' **(other dates rebuilt)**'} |"
         )
     if d.get("max_bytes") is not None:
         biggest = max(d["html_sizes"], key=d["html_sizes"].get)

@@ -93,3 +93,17 @@ def built_project(tmp_path_factory) -> Path:
     done = run_cli(root, "build")
     assert done.returncode == 0, f"build failed:\n{done.stdout}\n{done.stderr}"
     return root
+
+
+def private_overrides(cls: type) -> list[str]:
+    """Private methods of jupyter_client's classes that ``cls`` or a class between them overrides."""
+    import inspect
+
+    found = []
+    for klass in cls.__mro__:
+        if klass.__module__.split(".")[0] in ("jupyter_client", "traitlets") or klass is object:
+            break
+        for name, value in vars(klass).items():
+            if name.startswith("_") and not name.startswith("__") and inspect.isfunction(value):
+                found += [f"{klass.__name__}.{name} ({base.__module__}.{base.__name__})" for base in klass.__mro__[1:] if name in vars(base)][:1]
+    return found

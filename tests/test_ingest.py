@@ -83,8 +83,11 @@ def test_source_contradictions_become_data_quality_rows(ingested):
     title_vs_rows = dq[dq["check"] == "title_total_vs_rows"]
     assert len(title_vs_rows) == 1
     assert "3.319" in title_vs_rows["detail"].iloc[0] or "3319" in title_vs_rows["detail"].iloc[0]
-    # Each finding names its file once, then the part of the document.
-    assert not dq["source"].str.contains(r"\.txt.*\.txt").any()
+    # Each finding names its file once, then the part of the document; a check across two
+    # reports names the later one, then the one it was compared with ('B vs A').
+    across = dq["source"].str.fullmatch(r"\S+\.txt vs \S+\.txt")
+    assert not dq.loc[~across, "source"].str.contains(r"\.txt.*\.txt").any()
+    assert across.any()
 
 
 def test_distribution_notice_is_kept(ingested):
@@ -155,7 +158,7 @@ def test_parallel_parsing_gives_the_same_tables_as_one_process(raw_copy, monkeyp
 
     files = ingest.raw_files(raw_copy)
     monkeypatch.setattr(ingest, "PARALLEL_MIN_FILES", 2)
-    parallel = ingest._parse_all(files, parse_report)
+    parallel = ingest._parse_all(files)
     sequential = [parse_report(path) for path in files]
     assert [p.report.name for p in parallel] == [p.report.name for p in sequential]
     for a, b in zip(parallel, sequential):
@@ -174,6 +177,8 @@ def test_a_bad_report_parsed_in_a_worker_gives_its_one_line_error(raw_copy, tmp_
     assert str(pickle.loads(pickle.dumps(error))) == str(error) == "a.txt:7: expected a number, found 'x'"
     monkeypatch.setattr(ingest, "PARALLEL_MIN_FILES", 2)
     (raw_copy / "daily_readiness_2025-06-30.txt").write_bytes(b"\x00\x01\x02binary junk")
-    with pytest.raises(InputError) as caught:
-        run_ingest(force=True, raw_dir=raw_copy, processed_dir=tmp_path / "processed")
-    assert "daily_readiness_2025-06-30.txt" in str(caught.value) and "\n" not in str(caught.value)
+    result = run_ingest(force=True, raw_dir=raw_copy, processed_dir=tmp_path / "processed")
+    assert [s["file"] for s in result.set_aside] == ["daily_readiness_2025-06-30.txt"]
+    error = result.set_aside[0]["error"]
+    assert error.startswith(str(raw_copy / "daily_readiness_2025-06-30.txt") + ":1:") and "\n" not in error
+    assert "daily_readiness_2025-06-30.txt" not in {r["file"] for r in result.reports}

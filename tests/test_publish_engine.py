@@ -10,12 +10,13 @@ import subprocess
 import sys
 import textwrap
 import time
+from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, private_overrides
 from helpers.publish import execute, export, plan, runner
 from helpers.publish import folders, hashing, locks, site as index
 from helpers.publish import manifest as manifests
@@ -40,10 +41,20 @@ def proj(tmp_path, monkeypatch) -> Path:
         (root / d).mkdir(parents=True)
     shutil.copy(ROOT / "params" / "defaults.yaml", root / "params" / "defaults.yaml")
     (root / "data" / "processed" / "reports.csv").write_text(REPORTS_CSV, encoding="utf-8")
+    record_ingest(root / "data" / "processed")
     for name in plan.NOTEBOOKS:
         shutil.copy(FIXTURES / f"{name}.ipynb", root / "notebooks" / f"{name}.ipynb")
     monkeypatch.setenv("BRIEFINGS_ROOT", str(root))
     return root
+
+
+def record_ingest(processed: Path) -> None:
+    """The ingest record binding the tables of ``processed`` (what `briefings ingest` writes)."""
+    import hashlib
+    import json
+
+    tables = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in processed.glob("*.csv")}
+    (processed / "_ingest.json").write_text(json.dumps({"tables": tables}), encoding="utf-8")
 
 
 class Lines:
@@ -122,6 +133,8 @@ def test_input_hash_follows_contents_not_mtimes(proj):
     (proj / "data" / "processed" / "_ingest.json").write_text("{}")  # not an input
     assert digest()[0] == first
     csv.write_text(REPORTS_CSV + "e.txt,plan02,2025-09-22,,E,5\n", encoding="utf-8")
+    assert digest()[0] == first  # a later date's rows are not an input of this date
+    csv.write_text(REPORTS_CSV + "e.txt,plan02,2025-09-22,,E,5\nf.txt,plan02,2025-06-29,,F,6\n", encoding="utf-8")
     second = digest()[0]
     assert second != first
     (proj / "params" / f"{DATE}.yaml").write_text(f"report_date: {DATE}\n", encoding="utf-8")
@@ -570,6 +583,39 @@ def test_noop_rebuild_is_fast_and_imports_nothing_heavy(proj, monkeypatch):
     assert float(line[2]) < 1.0
     assert line[3] == "", f"heavy imports on a no-op: {line[3]}"
     assert "all 2 dates up to date" in res.stdout
+
+
+# --------------------------------------------------------------------------- kernels: documented extension points only
+
+
+def test_the_engine_runs_without_the_plug_in(monkeypatch):
+    """No kernel pool installed, or one whose package was deleted while its entry point
+    stayed: the engine yields no provisioner stanza (jupyter_client's default launch)."""
+    import importlib.metadata
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda group=None, **kw: [])
+    with runner.kernel_pool(["briefing"]) as stanza:
+        assert stanza is None
+    gone = EntryPoint(name="gone", value="helpers.publish.no_such_plugin:kernel_pool", group=runner.KERNEL_POOLS)
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda group=None, **kw: [gone])
+    with runner.kernel_pool(["briefing"]) as stanza:
+        assert stanza is None
+
+
+def test_no_private_jupyter_client_method_is_overridden():
+    """The engine's subclasses of jupyter_client classes add or override public methods
+    only (a private one may change in any release)."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    manager = execute._kernel_manager_class()()
+    for cls in (type(manager), manager.client_factory, type(manager.kernel_spec_manager)):
+        assert private_overrides(cls) == [], cls
+
+    class Overrides(AsyncKernelManager):  # what the engine did before: the check sees it
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            return None
+
+    assert private_overrides(Overrides) == ["Overrides._async_launch_kernel (jupyter_client.manager.KernelManager)"]
 
 
 # --------------------------------------------------------------------------- one real papermill build

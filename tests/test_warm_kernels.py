@@ -1,23 +1,23 @@
 """Warm kernels (the plug-in helpers.publish.warm_kernels): forked from a template with the
 imports done, they behave like a cold ``python -m ipykernel_launcher``; anything unusual
-falls back to a cold start; without the plug-in the engine starts every kernel cold.
-(That a whole build gives the same bytes warm and cold is in tests/test_determinism.py.)"""
+falls back to a cold start. These tests go with the plug-in if it is deleted (that the
+engine runs without it is in tests/test_publish_engine.py; that a whole build gives the
+same bytes warm and cold is in tests/test_determinism.py)."""
 
 from __future__ import annotations
 
 import contextlib
-import inspect
 import json
 import os
 import subprocess
 import sys
 import textwrap
-from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from conftest import private_overrides
 from helpers.publish import execute, runner, warm_kernels
 from helpers.publish.warm_kernels import provisioner, template as tpl
 
@@ -179,20 +179,6 @@ def test_switched_off_by_the_environment(tmp_path, monkeypatch):
 # --------------------------------------------------------------------------- a plug-in on documented extension points
 
 
-def test_the_engine_runs_without_the_plug_in(monkeypatch):
-    """No kernel pool installed, or one whose package was deleted while its entry point
-    stayed: the engine yields no provisioner stanza (jupyter_client's default launch)."""
-    import importlib.metadata
-
-    monkeypatch.setattr(importlib.metadata, "entry_points", lambda group=None, **kw: [])
-    with runner.kernel_pool(["briefing"]) as stanza:
-        assert stanza is None
-    gone = EntryPoint(name="gone", value="helpers.publish.no_such_plugin:kernel_pool", group=runner.KERNEL_POOLS)
-    monkeypatch.setattr(importlib.metadata, "entry_points", lambda group=None, **kw: [gone])
-    with runner.kernel_pool(["briefing"]) as stanza:
-        assert stanza is None
-
-
 def test_the_plug_in_is_registered_where_jupyter_client_and_the_engine_look():
     from importlib.metadata import entry_points
 
@@ -203,29 +189,5 @@ def test_the_plug_in_is_registered_where_jupyter_client_and_the_engine_look():
     assert [e.load() for e in entry_points(group=runner.KERNEL_POOLS)] == [warm_kernels.kernel_pool]
 
 
-def private_overrides(cls: type) -> list[str]:
-    """Private methods of jupyter_client's classes that ``cls`` or a class between them overrides."""
-    found = []
-    for klass in cls.__mro__:
-        if klass.__module__.split(".")[0] in ("jupyter_client", "traitlets") or klass is object:
-            break
-        for name, value in vars(klass).items():
-            if name.startswith("_") and not name.startswith("__") and inspect.isfunction(value):
-                found += [f"{klass.__name__}.{name} ({base.__module__}.{base.__name__})" for base in klass.__mro__[1:] if name in vars(base)][:1]
-    return found
-
-
-def test_no_private_jupyter_client_method_is_overridden():
-    """The engine's and the plug-in's subclasses of jupyter_client classes add or override
-    public methods only (a private one may change in any release)."""
-    from jupyter_client.manager import AsyncKernelManager
-
-    manager = execute._kernel_manager_class()()
-    for cls in (type(manager), manager.client_factory, type(manager.kernel_spec_manager), provisioner.WarmProvisioner):
-        assert private_overrides(cls) == [], cls
-
-    class Overrides(AsyncKernelManager):  # what the engine did before: the check sees it
-        async def _async_launch_kernel(self, kernel_cmd, **kw):
-            return None
-
-    assert private_overrides(Overrides) == ["Overrides._async_launch_kernel (jupyter_client.manager.KernelManager)"]
+def test_the_provisioner_overrides_no_private_method():
+    assert private_overrides(provisioner.WarmProvisioner) == []

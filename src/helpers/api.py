@@ -2,8 +2,8 @@
 
 For JupyterLab (``make lab``) and scripts; documented with a runnable example in the
 README ("Analyst API"), which a test runs. Everything reads ``data/processed`` (or
-``processed_dir``), never the raw reports, and computes with the same functions the
-briefings use, so a figure here is the figure in the briefing::
+``processed_dir``), never the raw reports, and computes with the briefings' own facts
+(:class:`helpers.analysis.facts.DateFacts`), so a figure here is the figure in the briefing::
 
     from helpers import api
 
@@ -84,26 +84,17 @@ def derived_metrics(report_date: str, *, processed_dir: Path | str | None = None
     (least squares over the provinces), the residual (observed − predicted, points) and
     its rank (1 = furthest below), the ready/uptake quadrant and the ready-but-low flag.
 
+    Computed by the briefing's own :class:`helpers.analysis.facts.DateFacts`.
     ``thresholds`` default to the date's parameters (``params/<date>.yaml`` over the
     defaults); an ``online_rate_min_pct`` of None means the national rate of the date.
     """
-    from helpers.analysis import communes, ready_but_low, uptake
+    from helpers.analysis.facts import DateFacts
 
-    status = load("commune_status", report_date=report_date, processed_dir=processed_dir, names=False)
-    readiness_rows = load("commune_readiness", report_date=report_date, processed_dir=processed_dir, names=False)
-    dossiers = load("dossiers", report_date=report_date, processed_dir=processed_dir, names=False)
-    if status.empty or readiness_rows.empty or dossiers.empty:
-        shown = config.relative_to_root(processed_dir or config.processed_dir())
-        raise InputError(shown, None, "a reporting date with commune status, readiness indicators and dossiers (a plan-02 report)", report_date)
+    folder = Path(processed_dir) if processed_dir else None
     limits = dict(thresholds) if thresholds is not None else _thresholds(report_date, processed_dir)
-    rates = uptake.online_rates(dossiers)
-    online_min = limits.get("online_rate_min_pct")
-    result = ready_but_low.flag_ready_but_low(
-        communes.readiness_table(status, readiness_rows),
-        rates.for_scope("all"),
-        readiness_min=float(limits["readiness_index_min"]),
-        green_pct_min=float(limits["green_pct_min"]),
-        online_rate_min=rates.national_rate("all") if online_min is None else float(online_min),
-    )
-    table = with_province_names(result.table)
+    facts = DateFacts(report_date, lambda name: load_table(name, folder), thresholds=limits)
+    if not all(facts.has_rows(name) for name in ("commune_status", "commune_readiness", "dossiers")):
+        shown = config.relative_to_root(folder or config.processed_dir())
+        raise InputError(shown, None, "a reporting date with commune status, readiness indicators and dossiers (a plan-02 report)", report_date)
+    table = with_province_names(facts.ready_but_low.table)
     return table[list(METRIC_COLUMNS)].sort_values("province_code", kind="stable").reset_index(drop=True)

@@ -2,8 +2,32 @@
 
 from __future__ import annotations
 
+import errno
+import re
 from enum import IntEnum
 from pathlib import Path
+
+# Characters that would reach a terminal raw and split or rewrite an error line: C0 and C1
+# controls (newline, ESC of escape sequences), DEL, Unicode line and paragraph separators,
+# and the bidirectional overrides that reorder what the reader sees.
+_UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+MAX_SHOWN = 80  # characters of a value quoted in an error message
+
+
+def printable(text: object) -> str:
+    """``text`` with every control character escaped (``\\n``, ``\\x1b``, ``\\u202e``): a
+    file name or value quoted in a message can neither split its line nor drive the terminal."""
+
+    def escape(m: re.Match) -> str:
+        return m.group(0).encode("unicode_escape").decode("ascii")
+
+    return _UNPRINTABLE_RE.sub(escape, str(text))
+
+
+def shorten(text: str, limit: int = MAX_SHOWN) -> str:
+    """``text`` cut to ``limit`` characters (with "..." and the full length) so that a huge
+    value never floods a one-line message."""
+    return text if len(text) <= limit else f"{text[: limit - 3]}... ({len(text):,} characters)"
 
 
 class ExitCode(IntEnum):
@@ -14,11 +38,17 @@ class ExitCode(IntEnum):
     BAD_INPUT = 2  # bad input: a raw report, params, a processed table, a command-line value
     LOCKED = 3  # another run holds a date (--no-wait)
     INTERNAL = 70  # a bug (EX_SOFTWARE); --debug shows the traceback
-    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+    NO_SPACE = 74  # the disk (or the file size limit) is full (EX_IOERR); nothing published changed
+    HANGUP = 129  # 128 + SIGHUP: the terminal closed
+    INTERRUPTED = 130  # 128 + SIGINT: Ctrl-C
+    TERMINATED = 143  # 128 + SIGTERM: kill, timeout, cron, systemd
 
     @classmethod
     def help_text(cls) -> str:
-        return "exit codes: 0 ok, 1 a notebook failed, 2 bad input or params, 3 a date is locked by another run (--no-wait), 70 internal error (--debug for the traceback), 130 interrupted"
+        return (
+            "exit codes: 0 ok, 1 a notebook failed, 2 bad input or params, 3 a date is locked by another run (--no-wait), "
+            "70 internal error (--debug for the traceback), 74 disk full, 128+n stopped by signal n (129 SIGHUP, 130 Ctrl-C, 143 SIGTERM)"
+        )
 
 
 class BriefingsError(Exception):
@@ -39,12 +69,25 @@ class InputError(BriefingsError):
         return (type(self), (self.path, self.line, self.expected, self.found))
 
     def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
-        msg = f"{where}: expected {self.expected}"
+        path = printable(self.path)
+        where = path if self.line is None else f"{path}:{self.line}"
+        msg = f"{where}: expected {printable(self.expected)}"
         if self.found is not None:
-            found = self.found if len(self.found) <= 80 else self.found[:77] + "..."
-            msg += f", found {found!r}"
+            msg += f", found {printable(repr(shorten(str(self.found))))}"
         return msg
+
+
+# errno values of a write that found no room: the disk, the user's quota, the file size limit
+NO_SPACE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def is_no_space(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in NO_SPACE_ERRNOS
+
+
+def message_line(exc: BaseException) -> str:
+    """The one line the user sees for ``exc``: control characters escaped, never a newline."""
+    return printable(" ".join(str(exc).split("\n")))
 
 
 class ValidationError(BriefingsError):

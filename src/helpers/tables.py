@@ -1,19 +1,83 @@
-"""Reading the validated tables in ``data/processed`` (the only way downstream code gets data)."""
+"""Reading the validated tables in ``data/processed`` (the only way downstream code gets data).
+
+The tables are untrusted like any file: each is bound to the ingest that wrote it (its
+SHA-256 in the ingest record, ``_ingest.json``; :func:`verify_tables`) and validated
+with its strict schema whenever it is read (:func:`load_table`). A table edited by hand
+is refused with one line naming it; ``briefings ingest`` rebuilds it from data/raw.
+"""
 
 from __future__ import annotations
 
 import csv
-from functools import lru_cache
+import hashlib
 from pathlib import Path
 
-from helpers import config
+from helpers import config, salvage
+from helpers.errors import InputError, ValidationError, printable
 
 # Kinds whose report date is a reporting date with a briefing of its own.
 BRIEFING_KINDS = ("daily_readiness", "plan02")
 
 
+RECORD_FILE = "_ingest.json"  # written by helpers.ingest.run: fingerprint, reports, table hashes
+REPAIR = "run 'briefings ingest' to rebuild the tables from data/raw"
+# In a copy of the tables (a run's snapshot, helpers.publish.snapshot): where they come
+# from, so that a message names data/processed/<table>.csv, the file the user can fix.
+ORIGIN_FILE = ".origin"
+
+
 def table_path(name: str, processed_dir: Path | None = None) -> Path:
     return (processed_dir or config.processed_dir()) / f"{name}.csv"
+
+
+def shown_path(path: Path) -> str:
+    """``path`` as a message shows it: relative to the project, and as the table's origin
+    when it lies in a copy (see :data:`ORIGIN_FILE`)."""
+    try:
+        origin = (path.parent / ORIGIN_FILE).read_text(encoding="utf-8").strip()[:200]
+    except (OSError, UnicodeDecodeError):
+        origin = ""
+    return printable(f"{origin}/{path.name}" if origin else config.relative_to_root(path))
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_ingest_record(processed_dir: Path | None = None) -> dict | None:
+    """The ingest record of ``processed_dir`` (None if absent; a broken one is moved aside)."""
+    return salvage.read_json((processed_dir or config.processed_dir()) / RECORD_FILE)
+
+
+def recorded_hashes(processed_dir: Path | None = None) -> dict[str, str]:
+    """``<table>.csv`` -> SHA-256 as the ingest that wrote ``processed_dir`` recorded them."""
+    processed = processed_dir or config.processed_dir()
+    record = read_ingest_record(processed)
+    shown = config.relative_to_root(processed / RECORD_FILE)
+    if record is None:
+        raise InputError(shown, None, f"the record of the ingest that wrote the tables ({REPAIR})", "none")
+    hashes = record.get("tables")
+    if not isinstance(hashes, dict) or not hashes or not all(isinstance(k, str) and isinstance(v, str) for k, v in hashes.items()):
+        raise InputError(shown, None, f"the tables' hashes in the ingest record ({REPAIR})", "none")
+    return hashes
+
+
+def verify_tables(contents: dict[str, bytes], processed_dir: Path | None = None) -> dict[str, str]:
+    """``contents`` (``<table>.csv`` -> bytes) checked against the ingest record: the same
+    tables, byte for byte. Returns their hashes; raises one InputError naming the first
+    table that was added, removed or changed since the ingest."""
+    processed = processed_dir or config.processed_dir()
+    expected = recorded_hashes(processed)
+    for name in sorted(set(expected) | set(contents)):
+        shown = config.relative_to_root(processed / name)
+        if name not in contents:
+            raise InputError(shown, None, f"the table the last ingest wrote ({REPAIR})", "no such file")
+        if name not in expected:
+            raise InputError(shown, None, f"only tables the last ingest wrote ({REPAIR})", "a table it did not write")
+        digest = sha256_bytes(contents[name])
+        if digest != expected[name]:
+            raise InputError(shown, None, f"the table the last ingest wrote, sha256 {expected[name][:12]} ({REPAIR})", f"a file changed since, sha256 {digest[:12]}")
+    return {name: sha256_bytes(contents[name]) for name in sorted(contents)}
 
 
 def available_dates(processed_dir: Path | None = None) -> dict[str, list[str]]:
@@ -33,11 +97,12 @@ def available_dates(processed_dir: Path | None = None) -> dict[str, list[str]]:
     return {d: sorted(k) for d, k in sorted(by_date.items()) if k & set(BRIEFING_KINDS)}
 
 
-# Tables already read by this process: (name, resolved path) -> (file identity, content
+# Tables already read (and validated) by this process: (name, file identity) -> (content
 # digest or None, frame). A kernel forked from the build's warm template
 # (helpers.publish.warm_kernels) inherits the tables the template read, instead of parsing
-# every CSV again for each notebook.
-_TABLES: dict[tuple[str, str], tuple[tuple, str | None, object]] = {}
+# every CSV again for each notebook. Keyed by identity, not path: a run's snapshot of the
+# tables (hard links to the same files) finds what the template read.
+_TABLES: dict[tuple[str, tuple], tuple[str | None, object]] = {}
 _RACY_NS = 3_000_000_000  # file times tick coarsely: a file this young may change unseen
 
 
@@ -49,13 +114,12 @@ def _identity(path: Path) -> tuple:
 
 
 def _digest(path: Path) -> str:
-    import hashlib
-
     return hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest()
 
 
 def load_table(name: str, processed_dir: Path | None = None):
-    """A processed table as a DataFrame with the dtypes of its schema.
+    """A processed table as a DataFrame with the dtypes of its schema, validated by its
+    strict schema (a table that is not what ingest writes raises one line naming it).
 
     Read once per process and file version (see :data:`_TABLES`); each call returns a
     new frame (pandas copy-on-write: changing it never changes the cached one). A file
@@ -64,15 +128,13 @@ def load_table(name: str, processed_dir: Path | None = None):
     import time
 
     path = table_path(name, processed_dir)
-    key = (name, str(path.resolve()))
     try:
         identity = _identity(path)
     except OSError:
         identity = None
-    cached = _TABLES.get(key)
-    if cached is not None and identity is not None and cached[0] == identity:
-        if cached[1] is None or cached[1] == _digest(path):
-            return cached[2].copy(deep=False)
+    cached = _TABLES.get((name, identity)) if identity is not None else None
+    if cached is not None and (cached[0] is None or cached[0] == _digest(path)):
+        return cached[1].copy(deep=False)
     if identity is None:
         return _read_table(name, path)
     racy = time.time_ns() - identity[3] < _RACY_NS
@@ -80,7 +142,7 @@ def load_table(name: str, processed_dir: Path | None = None):
     frame = _read_table(name, path)
     if _identity(path) != identity or (racy and _digest(path) != digest):
         return frame  # changed while being read: do not keep it
-    _TABLES[key] = (identity, digest, frame)
+    _TABLES[(name, identity)] = (digest, frame)
     return frame.copy(deep=False)
 
 
@@ -101,6 +163,26 @@ def preload_tables(processed_dir: Path | None = None) -> list[str]:
 
 
 def _read_table(name: str, path: Path):
+    """Read and validate; every problem is one line naming the file."""
+    import pandera.errors
+
+    from helpers.ingest.schemas import TABLES
+
+    shown = shown_path(path)
+    if not path.is_file():
+        raise InputError(shown, None, f"a processed table ({REPAIR})", "no such file" if not path.exists() else "not a regular file")
+    try:
+        frame = _parse_csv(name, path)
+    except (ValueError, TypeError, UnicodeDecodeError, OverflowError) as exc:  # pandas' parse errors are ValueErrors
+        raise InputError(shown, None, f"the CSV table ingest writes ({REPAIR})", " ".join(str(exc).split())) from None
+    try:
+        return TABLES[name].strict.validate(frame, lazy=False)
+    except pandera.errors.SchemaError as exc:
+        first = " ".join(str(exc).split())
+        raise ValidationError(f"{shown}: expected the table ingest validated ({REPAIR}); {printable(first[:200])}") from None
+
+
+def _parse_csv(name: str, path: Path):
     import pandas as pd
 
     from helpers.ingest.schemas import TABLES
@@ -123,12 +205,3 @@ def _read_table(name: str, path: Path):
             frame[column] = frame[column].where(frame[column] != "", None)
     return frame
 
-
-@lru_cache(maxsize=None)
-def _cached(name: str, processed_dir: str):
-    return load_table(name, Path(processed_dir))
-
-
-def table(name: str, processed_dir: Path | str | None = None):
-    """Cached :func:`load_table` for notebooks (returns a copy so callers may mutate it)."""
-    return _cached(name, str(processed_dir or config.processed_dir())).copy()

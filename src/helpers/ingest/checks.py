@@ -6,11 +6,136 @@ shown in the briefing, never a crash.
 
 from __future__ import annotations
 
+import pandas as pd
+
 
 def cross_report_findings(tables: dict) -> list[dict]:
     rows: list[dict] = []
     rows.extend(_commune_counts_vs_registry(tables))
+    for previous, current in consecutive_reports(tables):
+        if current.kind == "plan02":
+            rows.extend(_dossier_checks(tables, previous, current))
+            rows.extend(_green_change_check(tables, previous, current))
+        elif current.kind == "daily_readiness":
+            rows.extend(_task_checks(tables, previous, current))
     return rows
+
+
+# --- checks across consecutive reports of one kind --------------------------------------
+# The cumulative total of dossiers must grow by the day's dossiers. The two figures come
+# from different tables of the portal, which count a dossier filed late in the day on
+# either side of midnight; a difference within this share of the day's dossiers (and
+# always within this many dossiers) is not reported.
+CUMULATIVE_TOLERANCE_SHARE = 0.02
+CUMULATIVE_TOLERANCE_MIN = 5
+# Printed percentages carry two decimals: a stated change and the difference of two
+# printed shares can differ by rounding of each.
+PCT_TOLERANCE = 0.02
+
+
+def consecutive_reports(tables: dict):
+    """(previous, current) report rows of the same kind, in date order (dated reports only)."""
+    reports = tables.get("reports")
+    if reports is None or reports.empty:
+        return
+    dated = reports[reports["report_date"].notna()].sort_values("report_date")
+    for _, group in dated.groupby("kind", sort=True):
+        rows = list(group.itertuples(index=False))
+        yield from zip(rows, rows[1:])
+
+
+def _finding(current, previous, check: str, detail: str, severity: str = "warning") -> dict:
+    return {
+        "report_date": current.report_date,
+        "source": f"{current.file} vs {previous.file}",
+        "check": check,
+        "severity": severity,
+        "detail": f"{detail} ({current.file} of {current.report_date} against {previous.file} of {previous.report_date})",
+    }
+
+
+def _next_day(earlier: str, later: str) -> bool:
+    import datetime as dt
+
+    return dt.date.fromisoformat(later) - dt.date.fromisoformat(earlier) == dt.timedelta(days=1)
+
+
+def _dossier_checks(tables: dict, previous, current) -> list[dict]:
+    dossiers = tables.get("dossiers")
+    if dossiers is None or dossiers.empty:
+        return []
+    out = []
+    mine = dossiers[dossiers["report_date"] == current.report_date]
+    theirs = dossiers[dossiers["report_date"] == previous.report_date]
+    cum_now = mine[mine["period_start"] < mine["period_end"]]
+    cum_then = theirs[theirs["period_start"] < theirs["period_end"]]
+    if cum_now.empty or cum_then.empty:
+        return []
+    both = cum_now.merge(cum_then, on=["scope", "province_code", "period_start"], suffixes=("", "_then"))
+    for row in both.itertuples(index=False):
+        for column in ("direct", "online", "total"):
+            now, then = getattr(row, column), getattr(row, f"{column}_then")
+            if now < then:
+                out.append(_finding(current, previous, "cumulative_never_falls", f"province {int(row.province_code)}, {row.scope} level: cumulative {column} dossiers fell from {int(then)} to {int(now)}"))
+    national = both[both["scope"] == "all"]
+    day = mine[(mine["period_start"] == mine["period_end"]) & (mine["scope"] == "all")]
+    day_total = int(day["total"].sum()) if not day.empty else 0
+    if not national.empty and (national["total"] == national["total_then"]).all() and day_total > 0:
+        out.append(_finding(current, previous, "stale_copy", f"cumulative dossiers identical to the previous report's ({int(national['total'].sum())}) although the day had {day_total}"))
+        return out  # every province would also disagree with the day's figures: one finding says it
+    end_now, end_then = cum_now["period_end"].iloc[0], cum_then["period_end"].iloc[0]
+    if day.empty or not _next_day(end_then, end_now):
+        return out
+    day_by_province = dict(zip(day["province_code"], day["total"]))
+    for row in national.itertuples(index=False):
+        growth = int(row.total - row.total_then)
+        expected = day_by_province.get(row.province_code)
+        if expected is None:
+            continue
+        tolerance = max(CUMULATIVE_TOLERANCE_MIN, CUMULATIVE_TOLERANCE_SHARE * expected)
+        if abs(growth - expected) > tolerance:
+            out.append(_finding(current, previous, "cumulative_grows_by_day", f"province {int(row.province_code)}: cumulative total grew by {growth} ({end_then} to {end_now}) but the day had {int(expected)} dossiers"))
+    return out
+
+
+def _green_change_check(tables: dict, previous, current) -> list[dict]:
+    status = tables.get("commune_status")
+    if status is None or status.empty or not _next_day(previous.report_date, current.report_date):
+        return []
+    now = status[status["report_date"] == current.report_date]
+    then = status[status["report_date"] == previous.report_date]
+    both = now.merge(then[["province_code", "green_pct"]], on="province_code", suffixes=("", "_then"))
+    out = []
+    for row in both.itertuples(index=False):
+        if pd.isna(row.green_pct_change):  # not printed
+            continue
+        actual = row.green_pct - row.green_pct_then
+        if abs(actual - row.green_pct_change) > PCT_TOLERANCE:
+            out.append(_finding(current, previous, "stated_change_matches_previous", f"province {int(row.province_code)}: GREEN communes printed as changing by {row.green_pct_change:+.2f} points, the two reports give {actual:+.2f} ({row.green_pct_then:.2f}% to {row.green_pct:.2f}%)"))
+    return out
+
+
+def _task_checks(tables: dict, previous, current) -> list[dict]:
+    out = []
+    progress = tables.get("task_progress")
+    if progress is not None and not progress.empty and _next_day(previous.report_date, current.report_date):
+        now = progress[progress["report_date"] == current.report_date]
+        then = progress[progress["report_date"] == previous.report_date]
+        both = now.merge(then[["task_id", "done_count"]], on="task_id", suffixes=("", "_then"))
+        for row in both.itertuples(index=False):
+            stated = row.change_vs_previous_day
+            if pd.isna(stated):
+                continue
+            if int(stated) != int(row.done_count - row.done_count_then):
+                out.append(_finding(current, previous, "stated_change_matches_previous", f"task {row.task_id}: 'tăng {int(stated)}' printed, but the reports give {int(row.done_count_then)} then {int(row.done_count)} provinces done"))
+    task_status = tables.get("task_status")
+    if task_status is not None and not task_status.empty:
+        now = task_status[task_status["report_date"] == current.report_date]
+        then = task_status[(task_status["report_date"] == previous.report_date) & task_status["done"]]
+        both = now.merge(then[["task_id", "province_code"]], on=["task_id", "province_code"])
+        for row in both[~both["done"]].itertuples(index=False):
+            out.append(_finding(current, previous, "done_regression", f"task {row.task_id}: province {int(row.province_code)} was done and is now listed as not done"))
+    return out
 
 
 def _commune_counts_vs_registry(tables: dict) -> list[dict]:

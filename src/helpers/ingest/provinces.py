@@ -1,10 +1,18 @@
-"""The 34 provinces: official codes from ``vietnam-provinces`` and a strict name matcher.
+"""The 34 provinces: official codes from ``vietnam-provinces`` and a guarded name matcher.
 
-Every spelling found in a report must map to exactly one official code or fail
-loudly. Matching is exact on a normalised key (case, diacritics, tone placement,
-``TP.``/``Thành phố``/``Tỉnh`` prefixes and punctuation folded away), never fuzzy:
-an OCR-damaged spelling is accepted only if it is listed in ``OCR_ALIASES`` below,
-where each entry was read off the 27/6 extract by a person.
+Every spelling found in a report maps to exactly one official code or fails loudly with
+file, line, what was found and the closest candidates. In order:
+
+1. exact, on a normalised key (case, diacritics, tone placement, ``TP.``/``Thành phố``/
+   ``Tỉnh`` prefixes and punctuation folded away): official names and :data:`ALIASES`;
+2. the 63 pre-merger province names, read as the province they merged into (mapping from
+   ``vietnamadminunits``), with a data-quality note;
+3. OCR damage: constrained fuzzy matching (:mod:`helpers.ingest.fuzzy`) against all the
+   names above, accepted only when good and unambiguous, with a data-quality note.
+
+:func:`lookup` is exact only (step 1): parsers use it to ask "is this a province name?",
+which must not be answered by a guess. :func:`province_code`, used where a province name is
+required, goes through all three steps.
 """
 
 from __future__ import annotations
@@ -12,10 +20,12 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
 from helpers.errors import InputError
+from helpers.ingest.fuzzy import MIN_MARGIN, MIN_SCORE, Matcher, fold, skeleton
 
 
 @dataclass(frozen=True)
@@ -26,7 +36,7 @@ class Province:
     wards: int  # number of communes/wards in the registry
 
 
-_PREFIX_RE = re.compile(r"^(?:thanh pho|tp|tinh)\s+")
+_PREFIX_RE = re.compile(r"^(?:thanh pho|tp|tinh)(?:\s+|$)")  # a prefix alone folds to nothing
 _NON_ALNUM_RE = re.compile(r"[^a-z0-9 ]+")
 _SPACES_RE = re.compile(r"\s+")
 
@@ -44,63 +54,10 @@ def name_key(name: str) -> str:
     return _PREFIX_RE.sub("", text)
 
 
-# Spellings that are not the official name under any folding. Keys are name_key()
-# of the spelling as it occurs; values are official codes. Each OCR entry was read
-# against the report's context (the same list reads correctly in the 30/6 report).
-OCR_ALIASES: dict[str, int] = {
-    # former name of the merged city
-    "thua thien hue": 46,
-    # OCR damage in the 27/6 extract (daily_readiness_2025-06-27_ocr.txt)
-    "pa ning": 48,  # Đà Nẵng
-    "pa nang": 48,
-    "ba namg": 48,
-    "pik lik": 66,  # Đắk Lắk
-    "pek lik": 66,
-    "cao bemg": 4,  # Cao Bằng
-    "cao bfing": 4,
-    "ha n1": 1,  # Hà Nội ("Ha N§1")
-    "ha no6i": 1,
-    "ho6 chi minh": 79,
-    # More OCR damage in the 27/6 extract, each read in context (line numbers of that file;
-    # the same task lists read correctly in the 30/6 report or name the same places).
-    "bic ninh": 24,  # Bắc Ninh: 'Bic Ninh' (l.39, 83, 254, many more)
-    "bec ninh": 24,  # Bắc Ninh: 'Béc Ninh' (l.119, 523)
-    "cao betng": 4,  # Cao Bằng: 'Cao Bé”tng' (l.40)
-    "cao bing": 4,  # Cao Bằng: 'Cao Bing' (l.155)
-    "cao beng": 4,  # Cao Bằng: 'Cao Béng' (l.170, 288, 372, 490)
-    "pha tho": 25,  # Phú Thọ: 'Pha Tho' (l.62, 480, 725; l.725 is the 30/6 text of Phú Thọ)
-    "pht tho": 25,  # Phú Thọ: 'Pht Tho' (l.89, 625)
-    "phi tho": 25,  # Phú Thọ: 'Phi Tho' (l.470)
-    "quang ngii": 51,  # Quảng Ngãi: 'Quang Ngii' (l.67, 92, 266, many more)
-    "quang ngei": 51,  # Quảng Ngãi: 'Quang Ngéi' (l.696)
-    "dpa ning": 48,  # Đà Nẵng: 'DPa Ning' (l.98, 707, 717; texts about former Quảng Nam)
-    "pa neng": 48,  # Đà Nẵng: 'Pa Néng' (l.161, 171, 733)
-    "ba nfing": 48,  # Đà Nẵng: 'ba Nﬁng' (l.237; the 'ﬁ' ligature folds to 'fi')
-    "pa nlng": 48,  # Đà Nẵng: 'Pa N?lng' (l.310)
-    "da ning": 48,  # Đà Nẵng: 'Da Ning' (l.644, about the communes of former Quảng Nam)
-    "leao cai": 15,  # Lào Cai: 'Léao Cai' (l.137)
-    "dpik lik": 66,  # Đắk Lắk: 'DPik Lik' (l.171)
-    "pk lek": 66,  # Đắk Lắk: 'Pk Lék' (l.200-201, wrapped over two lines)
-    "pak lik": 66,  # Đắk Lắk: 'Pak Lik' (l.236)
-    "dk lik": 66,  # Đắk Lắk: 'Dk Lik' (l.288)
-    "dik lek": 66,  # Đắk Lắk: 'Dik Lék' (l.372)
-    "dik lak": 66,  # Đắk Lắk: 'Dik Lak' (l.828; same proposal as Đắk Lắk's in the 30/6 report)
-    "thanh hea": 38,  # Thanh Hóa: 'Thanh Héa' (l.171)
-    "t4y ninh": 80,  # Tây Ninh: 'T4y Ninh' (l.171)
-    "pong thap": 82,  # Đồng Tháp: 'Pong Thap' (l.172, 289, 554, 613)
-    "deng thap": 82,  # Đồng Tháp: 'Déng Thap' (l.201, 310)
-    "pong nai": 75,  # Đồng Nai: 'Pong Nai' (l.403-404, wrapped)
-    "deng nai": 75,  # Đồng Nai: 'Déng Nai' (l.201, 553)
-    "lam pong": 68,  # Lâm Đồng: 'Lam Pong' (l.403)
-    "lam deng": 68,  # Lâm Đồng: 'Lam Déng' (l.553)
-    "ha nei": 1,  # Hà Nội: 'Ha Néi' (l.236)
-    "ha n61": 1,  # Hà Nội: 'Ha N61' (l.463)
-    "ha n6i": 1,  # Hà Nội: 'Ha N6i' (l.551)
-    "ha no61i": 1,  # Hà Nội: 'Ha No61i' (l.560; the text is about 'Thành phố' and its SSO)
-    "hei phong": 31,  # Hải Phòng: 'Héi Phong' (l.362)
-    "ngh an": 40,  # Nghệ An: 'Ngh¢ An' (l.371-372; '¢' is dropped by the folding)
-    "pien bien": 11,  # Điện Biên: 'Pién Bién' (l.507)
-    "din bien": 11,  # Điện Biên: 'Di¢n Bién' (l.600; '¢' is dropped by the folding)
+# True aliases: names the provinces are still called by that no folding of the official
+# name gives. (Pre-merger names come from vietnamadminunits, see former_names().)
+ALIASES: dict[str, int] = {
+    "Thừa Thiên Huế": 46,  # the province's name before it became a centrally-run city
 }
 
 
@@ -127,10 +84,10 @@ def _key_index() -> dict[str, int]:
     for p in registry():
         for spelling in (p.name, p.short_name):
             index[name_key(spelling)] = p.code
-    for key, code in OCR_ALIASES.items():
-        if index.get(key, code) != code:
-            raise RuntimeError(f"OCR alias {key!r} collides with an official name")
-        index[key] = code
+    for spelling, code in ALIASES.items():
+        if index.get(name_key(spelling), code) != code:
+            raise RuntimeError(f"alias {spelling!r} collides with an official name")
+        index[name_key(spelling)] = code
     return index
 
 
@@ -146,11 +103,113 @@ def lookup(name: str) -> int | None:
     return _key_index().get(name_key(name))
 
 
-def province_code(name: str, *, path: object = "<input>", line: int | None = None) -> int:
-    """Official code for a spelling; unknown spellings raise an InputError naming file and line."""
+@lru_cache(maxsize=1)
+def former_names() -> dict[str, int]:
+    """The 63 provinces before 1/7/2025, ``{'Quảng Nam': 48, ...}``: each former name and the
+    official code of the province it merged into. Read from vietnamadminunits' data files
+    (its Python modules import geospatial libraries this needs none of)."""
+    import json
+    from importlib.metadata import distribution
+
+    dist = distribution("vietnamadminunits")
+    legacy = json.loads(dist.locate_file("vietnamadminunits/data/parser_legacy.json").read_text(encoding="utf-8"))["DICT_PROVINCE"]
+    merged_into = json.loads(dist.locate_file("vietnamadminunits/data/converter_2025.json").read_text(encoding="utf-8"))["DICT_PROVINCE"]
+    new_code = {_compact(p.name): p.code for p in registry()}
+    out: dict[str, int] = {}
+    for new_key, old_keys in merged_into.items():
+        code = new_code[_compact(new_key)]
+        for old_key in old_keys:
+            out[legacy[old_key]["provinceShort"]] = code
+    if len(out) != 63 or set(out.values()) != {p.code for p in registry()}:
+        raise RuntimeError(f"vietnamadminunits maps {len(out)} former provinces onto {len(set(out.values()))} codes; expected 63 onto 34")
+    return out
+
+
+def _compact(name: str) -> str:
+    """'Thành phố Hồ Chí Minh', 'Hồ Chí Minh' and 'thanhphohochiminh' -> 'hochiminh'."""
+    return re.sub(r"^(?:thanhpho|tinh)", "", fold(name).replace(" ", ""))
+
+
+@lru_cache(maxsize=1)
+def _former_index() -> dict[str, tuple[str, int]]:
+    current = _key_index()
+    return {name_key(n): (n, c) for n, c in former_names().items() if name_key(n) not in current}
+
+
+@lru_cache(maxsize=1)
+def _matcher() -> Matcher:
+    spellings = [(p.short_name, p.code) for p in registry()] + list(ALIASES.items()) + list(former_names().items())
+    return Matcher((name_key(s), c) for s, c in spellings)
+
+
+@dataclass(frozen=True)
+class SpellingNote:
+    """A province spelling read by step 2 or 3 of the matcher, for the data-quality table."""
+
+    path: str
+    line: int | None
+    spelling: str
+    code: int
+    how: str  # "former_name" or "ocr_reading"
+    detail: str
+
+
+_notes: list[SpellingNote] | None = None
+
+
+@contextmanager
+def spelling_notes():
+    """Collect the notes of the non-exact readings made inside the ``with`` block."""
+    global _notes
+    outer, _notes = _notes, []
+    try:
+        yield _notes
+    finally:
+        _notes = outer
+
+
+def _note(note: SpellingNote) -> None:
+    if _notes is not None:
+        _notes.append(note)
+
+
+def read_province(name: str) -> tuple[int | None, str, str]:
+    """(code or None, how, detail): how is 'exact', 'former_name', 'ocr_reading' or 'unknown'."""
     code = lookup(name)
+    if code is not None:
+        return code, "exact", ""
+    former = _former_index().get(name_key(name))
+    if former is not None:
+        return former[1], "former_name", f"former province {former[0]}, merged into {by_code(former[1]).name} on 1/7/2025"
+    reading = _matcher().read(_without_damaged_prefix(name_key(name)))
+    if reading is None:
+        return None, "unknown", "nothing to compare"
+    if reading.accepted:
+        return int(reading.value), "ocr_reading", f"read as {by_code(int(reading.value)).name} ({reading.describe()})"
+    return None, "unknown", f"{reading.describe()}; a reading needs ≥{MIN_SCORE:.0f} and a lead of ≥{MIN_MARGIN:.0f}"
+
+
+_PREFIX_SKELETONS = {skeleton(p) for p in ("thanh pho", "tinh")}
+
+
+def _without_damaged_prefix(key: str) -> str:
+    """'thanh ph6 ho chi minh' -> 'ho chi minh': a 'Thành phố'/'Tỉnh' prefix whose vowels
+    the scan damaged (its consonants intact) is dropped like the clean one."""
+    words = key.split()
+    for n in (2, 1):
+        if len(words) > n and skeleton(" ".join(words[:n])) in _PREFIX_SKELETONS:
+            return " ".join(words[n:])
+    return key
+
+
+def province_code(name: str, *, path: object = "<input>", line: int | None = None) -> int:
+    """Official code for a spelling (exact, former name or a guarded OCR reading); anything
+    else raises an InputError naming file, line, the spelling and the closest candidates."""
+    code, how, detail = read_province(name)
     if code is None:
-        raise InputError(path, line, "one of the 34 province names", name.strip())
+        raise InputError(path, line, "one of the 34 province names", f"{name.strip()} ({detail})")
+    if how != "exact":
+        _note(SpellingNote(str(path), line, " ".join(name.split()), code, how, detail))
     return code
 
 

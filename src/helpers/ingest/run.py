@@ -5,6 +5,12 @@ parse -> lax schema per report -> concatenate -> cross-report checks -> strict
 schema -> write all CSVs into a staging directory -> swap it in atomically.
 A run whose inputs (raw files, parser code, registry version) are unchanged is a
 no-op; ``force=True`` rebuilds anyway.
+
+A new report that cannot be read is *set aside*: the others are ingested and written, the
+set-aside file and its one-line error are recorded in ``_ingest.json`` (``briefings list``
+shows them) and the command exits 2 at the end. A report that was ingested before and
+cannot be read now (raw files never change) changes nothing: one line, exit 2. Data-quality findings never stop an
+ingest: identical findings are kept once.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +38,7 @@ STAGE_DIR = Path(__file__).resolve().parent
 @dataclass
 class IngestResult:
     skipped: bool
+    set_aside: list[dict] = field(default_factory=list)  # file, error (one line)
     reports: list[dict] = field(default_factory=list)  # file, kind, report_date
     new_dates: list[str] = field(default_factory=list)
     dates_without_params: list[str] = field(default_factory=list)
@@ -40,10 +48,36 @@ class IngestResult:
 
 
 def raw_files(raw_dir: Path) -> list[Path]:
-    """Every report in data/raw: any file but the README and hidden files."""
+    """Every report in data/raw: any file but the README, hidden files (files being
+    written aside) and the ``superseded/`` folder. Anything else that is not a readable
+    regular file is an error, never silently skipped: a link that leads nowhere or out
+    of the project, a directory, a FIFO, socket or device."""
+    from helpers.ingest.addreport import SUPERSEDED_DIR
+
     if not raw_dir.is_dir():
         raise InputError(raw_dir, None, "a directory of raw reports")
-    files = sorted(p for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith(".") and p.name != "README.md")
+    allowed = {raw_dir.resolve(), config.project_root().resolve()}
+    files = []
+    for path in sorted(raw_dir.iterdir()):
+        if path.name.startswith(".") or path.name == "README.md":
+            continue
+        if path.name == SUPERSEDED_DIR and path.is_dir() and not path.is_symlink():
+            continue
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.exists():
+                raise InputError(path, None, "a report file", "a link that leads nowhere")
+            if not any(target.is_relative_to(root) for root in allowed):
+                raise InputError(path, None, "a report file inside the project", f"a link out of the project ({target})")
+        try:
+            mode = path.stat().st_mode
+        except OSError as exc:
+            raise InputError(path, None, "a readable report file", exc.strerror) from None
+        if stat.S_ISDIR(mode):
+            raise InputError(path, None, f"a report file (folders other than {SUPERSEDED_DIR}/ do not belong in data/raw)", "a directory")
+        if not stat.S_ISREG(mode):
+            raise InputError(path, None, "a regular report file", "a special file (FIFO, socket or device)")
+        files.append(path)
     if not files:
         raise InputError(raw_dir, None, "at least one raw report", "an empty directory")
     return files
@@ -55,13 +89,17 @@ def fingerprint(files: list[Path]) -> dict:
     digest = hashlib.sha256()
     raw = {}
     for path in files:
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        try:
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:
+            raise InputError(path, None, "a readable report file", exc.strerror) from None
         raw[path.name] = sha
         digest.update(f"raw {path.name} {sha}\n".encode())
     for path in sorted(STAGE_DIR.rglob("*.py")):
         digest.update(f"code {path.relative_to(STAGE_DIR).as_posix()} ".encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
-    digest.update(f"vietnam-provinces {version('vietnam-provinces')}".encode())
+    for package in ("vietnam-provinces", "vietnamadminunits", "rapidfuzz"):  # names, former names, matching
+        digest.update(f"{package} {version(package)}\n".encode())
     return {"fingerprint": digest.hexdigest(), "raw": raw}
 
 
@@ -70,6 +108,24 @@ def _previous_state(processed: Path) -> dict | None:
         return json.loads((processed / FINGERPRINT_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+
+
+def _tables_intact(processed: Path) -> bool:
+    """The tables are those the recorded ingest wrote (else: rebuilt, repairing a hand edit)."""
+    from helpers.tables import verify_tables
+
+    try:
+        verify_tables({p.name: p.read_bytes() for p in processed.glob("*.csv")}, processed)
+    except (InputError, OSError):
+        return False
+    return True
+
+
+def set_aside_reports(processed: Path | None = None) -> list[dict]:
+    """The reports the last ingest set aside (file, one-line error), from its record."""
+    state = _previous_state(processed or config.processed_dir()) or {}
+    items = state.get("set_aside")
+    return [i for i in items if isinstance(i, dict) and "file" in i and "error" in i] if isinstance(items, list) else []
 
 
 def _previous_dates(processed: Path) -> set[str]:
@@ -94,19 +150,29 @@ def run_ingest(force: bool = False, raw_dir: Path | None = None, processed_dir: 
     files = raw_files(raw_dir)
     state = fingerprint(files)
     previous = _previous_state(processed)
-    if not force and previous and previous.get("fingerprint") == state["fingerprint"]:
-        result = IngestResult(skipped=True, reports=previous.get("reports", []))
+    if not force and previous and previous.get("fingerprint") == state["fingerprint"] and _tables_intact(processed):
+        result = IngestResult(skipped=True, reports=previous.get("reports", []), set_aside=list(previous.get("set_aside", [])))
         result.dates_without_params = _dates_without_params(processed)
         result.seconds = time.perf_counter() - started
         return result
 
     old_dates = _previous_dates(processed)
-    tables, reports, findings = build_tables(files)
+    tables, reports, findings, set_aside = build_tables(files, with_set_aside=True)
+    # A report that was ingested before and cannot be read now (raw files never change, so
+    # something is wrong with the folder): change nothing, say why. A *new* report that
+    # cannot be read is set aside and the others go ahead.
+    ingested_before = {r["file"] for r in (previous or {}).get("reports", [])}
+    broken = [item for item in set_aside if item["file"] in ingested_before]
+    if broken or not reports:
+        raise (broken or set_aside)[0]["exc"]
     staged = atomic.staging_dir(processed)
     try:
         row_counts = write_tables(tables, staged)
         (staged / DICTIONARY_FILE).write_text(data_dictionary_markdown(), encoding="utf-8")
-        manifest = {**state, "reports": reports, "row_counts": row_counts}
+        # the tables' hashes bind them to this ingest: a run refuses a table changed since
+        hashes = {f"{name}.csv": hashlib.sha256((staged / f"{name}.csv").read_bytes()).hexdigest() for name in row_counts}
+        set_aside = [{"file": item["file"], "error": item["error"]} for item in set_aside]
+        manifest = {**state, "reports": reports, "row_counts": row_counts, "tables": hashes, "set_aside": set_aside}
         (staged / FINGERPRINT_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         (staged / ".gitkeep").touch()
         atomic.replace_dir(staged, processed)
@@ -118,6 +184,7 @@ def run_ingest(force: bool = False, raw_dir: Path | None = None, processed_dir: 
     dates = {r["report_date"] for r in reports if r["report_date"] and r["kind"] in ("daily_readiness", "plan02")}
     result = IngestResult(
         skipped=False,
+        set_aside=set_aside,
         reports=reports,
         new_dates=sorted(dates - old_dates),
         row_counts=row_counts,
@@ -137,39 +204,102 @@ def _dates_without_params(processed: Path) -> list[str]:
 PARALLEL_MIN_FILES = 8  # below this, starting worker processes costs more than it saves
 
 
-def _parse_all(files: list[Path], parse_report) -> list:
-    """``parse_report`` of every file, in order. Files are independent, so with many of
-    them (a backlog of daily reports) they are parsed in forked worker processes, one
-    per CPU; the first bad file in ``files`` order raises, as it would in one process."""
+def _parse_or_refuse(path: Path):
+    """The parsed report, or the InputError that refuses it (returned, so one bad file
+    stops neither the worker pool nor the other files)."""
+    from helpers.ingest.parsers import parse_report
+
+    try:
+        return parse_report(path)
+    except InputError as exc:
+        return exc
+
+
+def _parse_all(files: list[Path]) -> list:
+    """:func:`_parse_or_refuse` of every file, in order. Files are independent, so with many
+    of them (a backlog of daily reports) they are parsed in forked worker processes, one
+    per CPU."""
     from helpers.parallel import can_fork, fork_pool, usable_cpus
 
     workers = min(usable_cpus(), len(files))
     if len(files) < PARALLEL_MIN_FILES or workers < 2 or not can_fork():
-        return [parse_report(path) for path in files]
+        return [_parse_or_refuse(path) for path in files]
     with fork_pool(workers) as pool:
-        return list(pool.map(parse_report, files, chunksize=max(1, len(files) // (4 * workers))))
+        return list(pool.map(_parse_or_refuse, files, chunksize=max(1, len(files) // (4 * workers))))
 
 
-def build_tables(files: list[Path]):
-    """Parse every file and return (tables, report rows, number of findings). Pure: writes nothing."""
+# Reports from before the programme (the merger was decided in 2025) are not reports of it.
+FIRST_REPORT_YEAR = 2025
+
+
+def _refusal(p, seen: dict, today: dt.date) -> InputError | None:
+    """Why a parsed report cannot join the others (None if it can)."""
+    if p.report_date is not None and p.report_date > today:
+        return InputError(p.report.path, _date_line(p.report, p.report_date), f"a report date no later than today ({today.isoformat()})", p.report_date.isoformat())
+    if p.report_date is not None and p.report_date.year < FIRST_REPORT_YEAR:
+        return InputError(p.report.path, _date_line(p.report, p.report_date), f"a report date in {FIRST_REPORT_YEAR} or later (the two-level programme)", p.report_date.isoformat())
+    if _standing(p):
+        key = (p.kind, None)
+        if key in seen:
+            return InputError(p.report.path, 1, f"one {p.kind} document (a newer version: briefings add-report FILE --supersedes OLD)", f"a second one (also {seen[key]})")
+    else:
+        key = (p.kind, p.report_date.isoformat() if p.report_date else None)
+        if key in seen:
+            return InputError(p.report.path, 1, f"one {p.kind} report per date (a correction: briefings add-report FILE --supersedes OLD)", f"a second one for {key[1] or 'no date'} (also {seen[key]})")
+    seen[key] = p.report.name
+    return None
+
+
+def _standing(p) -> bool:
+    """A standing document (vendor summary, directives notice): its tables carry no report
+    date, so a second one cannot sit beside it; a newer version supersedes it."""
+    from helpers.ingest.schemas import TABLES
+
+    return bool(p.tables) and not any("report_date" in TABLES[name].key for name in p.tables if name in TABLES)
+
+
+def build_tables(files: list[Path], with_set_aside: bool = False):
+    """Parse every file and return (tables, report rows, number of findings[, set aside]).
+    Pure: writes nothing. Without ``with_set_aside`` the first unreadable file raises."""
+    parsed = _parse_all(files)
+    today = dt.date.today()
+    seen: dict[tuple[str, str | None], str] = {}
+    good, set_aside = [], []
+    for p in parsed:
+        refusal = p if isinstance(p, InputError) else _refusal(p, seen, today)
+        if refusal is None:
+            good.append(p)
+            continue
+        if not with_set_aside:
+            raise refusal
+        set_aside.append({"file": Path(refusal.path).name, "error": str(refusal), "exc": refusal})
+    while True:
+        try:
+            tables, report_rows, findings = _assemble(good) if good else ({}, [], 0)
+            break
+        except _BadPiece as bad:  # a report the lax schema refuses: set it aside, assemble the rest
+            if not with_set_aside:
+                raise bad.error from None
+            good = [p for p in good if p.report.name != bad.file]
+            set_aside.append({"file": bad.file, "error": str(bad.error), "exc": bad.error})
+    if with_set_aside:
+        return tables, report_rows, findings, set_aside
+    return tables, report_rows, findings
+
+
+class _BadPiece(Exception):
+    def __init__(self, file: str, error: ValidationError):
+        super().__init__(str(error))
+        self.file, self.error = file, error
+
+
+def _assemble(parsed: list):
     import pandas as pd
 
     from helpers.ingest import checks, consistency
-    from helpers.ingest.parsers import parse_report
     from helpers.ingest.parsers.claims import extract_claims, extract_deadlines
     from helpers.ingest.provinces import provinces_table
     from helpers.ingest.schemas import TABLES
-
-    parsed = _parse_all(files, parse_report)
-    today = dt.date.today()
-    seen: dict[tuple[str, str | None], str] = {}
-    for p in parsed:
-        if p.report_date is not None and p.report_date > today:
-            raise InputError(p.report.path, _date_line(p.report, p.report_date), f"a report date no later than today ({today.isoformat()})", p.report_date.isoformat())
-        key = (p.kind, p.report_date.isoformat() if p.report_date else None)
-        if key in seen:
-            raise InputError(p.report.path, 1, f"one {p.kind} report per date", f"a second one for {key[1]} (also {seen[key]})")
-        seen[key] = p.report.name
 
     pieces: dict[str, list] = {}
     findings_rows = []
@@ -193,11 +323,14 @@ def build_tables(files: list[Path]):
     tables["reports"] = pd.DataFrame(report_rows)
     findings_rows.extend(checks.cross_report_findings(tables))
     findings_rows.extend(consistency.findings(tables))
-    tables["data_quality"] = pd.DataFrame(findings_rows, columns=TABLES["data_quality"].columns)
+    # A check may meet the same contradiction twice (two tables, two passes): keep it once,
+    # so that no finding can break the table's key and stop the ingest.
+    dq = pd.DataFrame(findings_rows, columns=TABLES["data_quality"].columns)
+    tables["data_quality"] = dq.drop_duplicates(subset=list(TABLES["data_quality"].key) or None, keep="first")
     for name in list(tables):
         tables[name] = _conform(tables[name], TABLES[name])
         tables[name] = _validate(TABLES[name].strict, tables[name], f"table {name} (strict)")
-    return tables, report_rows, len(findings_rows)
+    return tables, report_rows, len(tables["data_quality"])
 
 
 def _date_line(report, date) -> int | None:
@@ -224,11 +357,14 @@ def _lax_table(spec, named_frames: list):
     whole = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     try:
         return _validate(schema, whole, f"{named_frames[0][0]}: {spec.name} (lax)")
-    except ValidationError:
+    except ValidationError as exc:
         if len(frames) == 1:
-            raise
+            raise _BadPiece(named_frames[0][0], exc) from None
         for file_name, frame in named_frames:
-            _validate(schema, frame, f"{file_name}: {spec.name} (lax)")
+            try:
+                _validate(schema, frame, f"{file_name}: {spec.name} (lax)")
+            except ValidationError as piece_exc:
+                raise _BadPiece(file_name, piece_exc) from None
         raise
 
 

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from helpers.errors import BriefingsError, ExitCode, InputError
+from helpers.errors import BriefingsError, ExitCode, InputError, message_line
 
 _DMY_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -69,6 +69,17 @@ def add_global_options(parser: argparse.ArgumentParser, after_subcommand: bool =
     parser.add_argument("--on-failure", metavar="CMD", help="on a non-zero exit run CMD DATE ERROR once per failed date ('-' when no date); also in $BRIEFINGS_FAILED_DATE, $BRIEFINGS_ERROR", **default)
 
 
+class VersionAction(argparse.Action):
+    """``--version``: looked up only when asked (importlib.metadata costs ~0.1 s at every start)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help="print the version and exit"):
+        super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(version_text(), flush=True)
+        parser.exit()
+
+
 def version_text() -> str:
     """``briefings X.Y.Z (Python 3.11.7)``: the installed distribution's version."""
     import platform
@@ -118,7 +129,7 @@ def add_subcommands(subparsers) -> None:
 
 
 def _error(exc: BaseException) -> int:
-    print(f"error: {exc}", file=sys.stderr, flush=True)
+    print(f"error: {message_line(exc)}", file=sys.stderr, flush=True)
     return ExitCode.BAD_INPUT
 
 
@@ -154,7 +165,8 @@ def _run(dates, all_dates: bool, args: argparse.Namespace) -> int:
                         reporter=_reporter(args), overrides=_overrides(args))
     if quiet:
         for date in summary.ran:
-            print(f"{date}: published outputs/{date}/", flush=True)
+            revision = summary.records.get(date, {}).get("revision")
+            print(f"{date}: published outputs/{date}/" + (f" (revision {revision['number']})" if revision else ""), flush=True)
     elif summary.planned or summary.locked:
         parts = [f"{len(summary.ran)} published", f"{len(summary.skipped)} unchanged"]
         if summary.failed:
@@ -192,7 +204,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         new_dates = list(getattr(result, "new_dates", []) or [])
         if new_dates:
             print(f"ingest: new reporting dates: {', '.join(new_dates)}", flush=True)
-        return _run(None, True, args)
+        status = _run(None, True, args)
+        for item in result.set_aside:  # the other reports were ingested and briefed
+            print(f"error: set aside: {item['error']}", file=sys.stderr, flush=True)
+        return status or (ExitCode.BAD_INPUT if result.set_aside else ExitCode.OK)
     except BriefingsError as exc:
         return _error(exc)
 
@@ -213,18 +228,21 @@ def date_states() -> tuple[list[dict[str, Any]], int]:
     whether the published briefing is up to date; and the exit status (2 if a params file is invalid)."""
     from helpers import tables as datastore
     from helpers.publish.params import display_path, load_params, params_files
+    from helpers.publish import history
     from helpers.publish import manifest as manifests
     from helpers.publish import plan
 
     available = datastore.available_dates()
     files = params_files()
     manifest = manifests.read_manifest()
+    runs = history.latest()
     hasher = plan.InputHasher(plan.NOTEBOOKS)
     records: list[dict[str, Any]] = []
     status = ExitCode.OK
     for date in sorted(set(available) | set(files), reverse=True):
         record: dict[str, Any] = {"date": date, "data": list(available.get(date, [])), "params": None, "params_error": None,
-                                  "last_run": None, "last_run_at": None, "error": None, "published": False, "up_to_date": None}
+                                  "last_run": None, "last_run_at": None, "error": None, "published": False, "up_to_date": None,
+                                  "revision": None, "last_checked_at": None}
         try:
             lp = load_params(date, available=available)
             record["params"] = "defaults.yaml (no params file)" if lp.used_defaults else display_path(lp.path)
@@ -235,7 +253,15 @@ def date_states() -> tuple[list[dict[str, Any]], int]:
         entry = manifests.date_entry(manifest, date)
         last = entry.get("last_run") or {}
         record["published"] = bool(entry.get("last_success"))
-        if last:
+        ran = runs.get(date) or {}
+        if ran.get("status"):  # the run history (outputs/history.jsonl)
+            record["last_run"], record["last_run_at"] = ran["status"], ran.get("at")
+            first = next(iter((ran.get("errors") or {}).items()), None)
+            if record["last_run"] == "failed" and first:
+                record["error"] = f"{first[0]}.ipynb: {first[1]}"
+            record["revision"] = (ran.get("revision") or {}).get("number")
+            record["last_checked_at"] = ran.get("checked_at")
+        elif last:  # outputs built before the history existed
             record["last_run"] = last.get("status", "?")
             record["last_run_at"] = last.get("finished_at")
             first = next(iter((last.get("errors") or {}).items()), None)
@@ -262,13 +288,25 @@ def _state_text(record: Mapping[str, Any]) -> str:
         state += "; last good briefing kept"
     if record["up_to_date"] is not None:
         state += ", up to date" if record["up_to_date"] else ", inputs changed since"
+    if record["revision"]:
+        state += f", revision {record['revision']}"
+    if record["last_run_at"]:
+        state += f" (built {record['last_run_at']})"
     return state
 
 
 def list_dates(out=None) -> int:
-    """Print one line per date: data kinds, params used, state of the last run."""
+    """Print one line per date: data kinds, params used, state of the last run; then the
+    reports the last ingest set aside (exit 2 while there are any)."""
+    from helpers.ingest.run import set_aside_reports
+
     out = out or (lambda line: print(line, flush=True))
     records, status = date_states()
+    set_aside = set_aside_reports()
+    for item in set_aside:
+        out(f"set aside by the last ingest: {item['error']}")
+    if set_aside:
+        status = ExitCode.BAD_INPUT
     if not records:
         out("no reporting dates: run 'briefings ingest' (or 'make briefings')")
         return status

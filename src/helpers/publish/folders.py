@@ -69,6 +69,31 @@ def prepare_staging(date: str) -> Path:
     return staged
 
 
+def remove_stale_staging() -> list[str]:
+    """Staging folders of every date whose run died (its date lock is free), removed, and
+    a swap cut between its renames repaired; whatever killed the run. Returns the dates."""
+    import re
+
+    from helpers.publish.locks import date_lock
+
+    out = outputs_dir()
+    found = sorted(out.glob(".*.new-build")) if out.is_dir() else []
+    cleaned = []
+    for staged in found:
+        m = re.fullmatch(r"\.(\d{4}-\d{2}-\d{2})\.new-build", staged.name)
+        if not m:
+            continue
+        lock = date_lock(m.group(1))
+        if lock.acquire(wait=False):
+            try:
+                atomic.recover_dir(date_dir(m.group(1)))
+                shutil.rmtree(staged, ignore_errors=True)
+                cleaned.append(m.group(1))
+            finally:
+                lock.release()
+    return cleaned
+
+
 def discard_staging(date: str) -> None:
     shutil.rmtree(staging_path(date), ignore_errors=True)
 

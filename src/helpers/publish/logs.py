@@ -14,8 +14,6 @@ import datetime as dt
 import io
 import os
 import re
-import shlex
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -119,6 +117,9 @@ class Operation:
         """Run the ``--on-failure`` command for each failure; its own failure is reported, not fatal."""
         if not self.on_failure or exit_code == 0:
             return
+        import shlex
+        import subprocess
+
         for date, error in self.failures():
             env = {**os.environ, "BRIEFINGS_FAILED_DATE": date, "BRIEFINGS_ERROR": error, "BRIEFINGS_EXIT_CODE": str(int(exit_code))}
             try:

@@ -1,11 +1,16 @@
 """outputs/manifest.json: per date, the last run and the last successful run (input
-hashes, tool versions, timings, output hashes)."""
+hashes, tool versions, timings, output hashes).
+
+Read defensively (:mod:`helpers.salvage`): a broken manifest is moved aside with a
+warning line and the run goes on as if there were none (every date rebuilds)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
 from typing import Any
+
+from helpers import salvage
 
 from helpers.publish.locks import manifest_lock
 from helpers.publish.folders import outputs_dir, write_text_atomic
@@ -14,14 +19,13 @@ MANIFEST_FILE = "manifest.json"
 MANIFEST_VERSION = 1
 
 
+def _valid(data: Any) -> bool:
+    return isinstance(data, dict) and isinstance(data.get("dates"), dict) and all(isinstance(e, dict) for e in data["dates"].values())
+
+
 def read_manifest() -> dict[str, Any]:
-    try:
-        data = json.loads((outputs_dir() / MANIFEST_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        data = None
-    if not isinstance(data, dict) or not isinstance(data.get("dates"), dict):
-        return {"version": MANIFEST_VERSION, "dates": {}}
-    return data
+    data = salvage.read_json(outputs_dir() / MANIFEST_FILE, _valid)
+    return data if data is not None else {"version": MANIFEST_VERSION, "dates": {}}
 
 
 def date_entry(manifest: Mapping[str, Any], date: str) -> dict[str, Any]:

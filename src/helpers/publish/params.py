@@ -3,15 +3,22 @@
 Validated (pydantic, unknown keys forbidden) before any kernel starts. Every
 problem is one :class:`~helpers.errors.InputError` line naming the file and,
 where the YAML tells us, the line: malformed YAML, unknown key, wrong type, a
-reporting date without data (the message lists the dates that have data), or a
-file whose name is not its ``report_date``.
+reporting date without data (the message lists the dates that have data), a
+file whose name is not its ``report_date``, an unknown ``province``.
+
+Params files are untrusted: a path that is not a regular file (a directory, a FIFO,
+a link that leads nowhere or out of the project), a file over :data:`MAX_BYTES`, YAML
+nested deeper than :data:`MAX_DEPTH`, aliases (``*a``: the "billion laughs"
+expansion), explicit tags and duplicate keys are refused, each with its line. Every
+value is bounded by the model.
 
 A date file holds only what differs from ``defaults.yaml`` (mappings such as
 ``thresholds`` are merged key by key). A date that has data but no file of its
 own runs with ``defaults.yaml`` and ``report_date`` filled in.
 
-To add a parameter: add a field (with its default) to :class:`BriefingParams` or
-:class:`Thresholds`, and the same default to ``params/defaults.yaml``.
+To add a parameter: add a field to :class:`BriefingParams` or :class:`Thresholds`
+and its default, documented, to ``params/defaults.yaml``: the defaults are written
+there only (the model has none, so a missing one is an error naming the key).
 
 Only PyYAML and pydantic are imported here: this runs on every no-op rebuild.
 """
@@ -19,24 +26,30 @@ Only PyYAML and pydantic are imported here: this runs on every no-op rebuild.
 from __future__ import annotations
 
 import copy
-
 import datetime as dt
+import os
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Optional, Union
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
 from helpers import config
-from helpers.errors import InputError
+from helpers.errors import InputError, shorten
 
 DEFAULTS_FILE = "defaults.yaml"
 DATE_FILE_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.yaml$")
 _ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_BYTES = 64 * 1024  # a params file is a few hundred bytes
+MAX_DEPTH = 4  # mappings and lists inside each other (the schema needs 2)
+MAX_DATES_SHOWN = 12  # available dates listed in a message
+# Keys for the engine, not for the notebooks (not passed as notebook parameters).
+ENGINE_KEYS = frozenset({"cell_timeout_s"})
 
 
 # --------------------------------------------------------------------------- model
@@ -61,31 +74,53 @@ Percent = Annotated[float, Field(ge=0, le=100, strict=True)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan: a YAML .nan or .inf passes every comparison of a bound
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Thresholds(_Model):
-    """Cut-offs the notebooks use to flag provinces; percentages are 0–100."""
+    """Cut-offs the notebooks use to flag provinces; percentages are 0–100.
+    Defaults and their meaning: params/defaults.yaml."""
 
-    readiness_index_min: Percent = 80.0
-    green_pct_min: Percent = 90.0
-    # None: use the national cumulative online rate of the reporting date.
-    online_rate_min_pct: Optional[Percent] = None
-    volume_index_low: Annotated[float, Field(gt=0, strict=True)] = 0.5
-    small_group_n: Annotated[int, Field(ge=1, strict=True)] = 3
+    readiness_index_min: Percent
+    green_pct_min: Percent
+    online_rate_min_pct: Optional[Percent]
+    # a ratio to the national average: 1.0 is average, 10 would flag every province
+    volume_index_low: Annotated[float, Field(gt=0, le=10, strict=True)]
+    # groups of provinces (34 in all)
+    small_group_n: Annotated[int, Field(ge=1, le=34, strict=True)]
 
 
 class BriefingParams(_Model):
     report_date: IsoDate
-    comparison_dates: list[IsoDate] = Field(default_factory=list)
-    language: Literal["vi"] = "vi"
-    thresholds: Thresholds = Field(default_factory=Thresholds)
-    # Analyst notebook (province_drilldown): None lets the notebook choose.
-    province: Optional[Annotated[str, Field(min_length=1, strict=True)]] = None
+    comparison_dates: Annotated[list[IsoDate], Field(max_length=31)]
+    thresholds: Thresholds
+    # Analyst notebook (province_drilldown): a name in any spelling the matcher knows, or
+    # the official code; None lets the notebook choose.
+    province: Optional[Union[Annotated[int, Field(strict=True)], Annotated[str, Field(min_length=1, max_length=100, strict=True)]]]
+    # Seconds one notebook cell may run before the run counts as failed.
+    cell_timeout_s: Annotated[int, Field(ge=10, le=3600, strict=True)]
+
+    @field_validator("province")
+    @classmethod
+    def _known_province(cls, value: int | str | None) -> int | str | None:
+        """Resolved here, before any kernel starts (the notebook would fail with exit 1)."""
+        if value is None:
+            return value
+        from helpers.ingest.provinces import by_code, lookup
+
+        if isinstance(value, int) or value.strip().isdigit():
+            try:
+                by_code(int(value))
+            except KeyError:
+                raise ValueError("an official province code (vietnam-provinces, 1-96)") from None
+        elif lookup(value) is None:
+            raise ValueError("one of the 34 province names (e.g. Lạng Sơn) or its official code")
+        return value
 
     def notebook_parameters(self) -> dict[str, Any]:
-        """Plain JSON-able dict (dates as ISO strings) for papermill."""
-        return self.model_dump(mode="json")
+        """Plain JSON-able dict (dates as ISO strings) for papermill (engine keys left out)."""
+        return self.model_dump(mode="json", exclude=set(ENGINE_KEYS))
 
 
 # --------------------------------------------------------------------------- loading
@@ -105,6 +140,10 @@ class LoadedParams:
     def notebook_parameters(self) -> dict[str, Any]:
         return self.params.notebook_parameters()
 
+    @property
+    def cell_timeout_s(self) -> int:
+        return self.params.cell_timeout_s
+
 
 class _Loader(yaml.SafeLoader):
     """SafeLoader that leaves dates as strings: the model parses them with a clear message."""
@@ -118,26 +157,106 @@ _Loader.yaml_implicit_resolvers = {
 
 def display_path(path: Path) -> str:
     """``params/2025-06-30.yaml`` rather than an absolute path, when under the project."""
+    # absolute(), not resolve(): a link is named as the user wrote it, not by its target
+    for candidate in (Path(path).absolute(), Path(path).resolve()):
+        try:
+            return candidate.relative_to(config.project_root()).as_posix()
+        except ValueError:
+            continue
+    return str(path)
+
+
+_KINDS = {stat.S_IFDIR: "a directory", stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device"}
+
+
+def _check_regular_file(path: Path, shown: str) -> None:
+    """``path`` is a regular file of at most :data:`MAX_BYTES`; a link is followed only
+    inside the project. Checked before opening: opening a FIFO would block for ever."""
     try:
-        return Path(path).resolve().relative_to(config.project_root()).as_posix()
-    except ValueError:
-        return str(path)
+        st = os.stat(path)
+    except FileNotFoundError:
+        found = "a link that leads nowhere" if os.path.islink(path) else "no such file"
+        raise InputError(shown, None, "a parameters file", found) from None
+    except OSError as exc:
+        raise InputError(shown, None, "a readable parameters file", exc.strerror) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(shown, None, "a regular file", _KINDS.get(stat.S_IFMT(st.st_mode), "a special file"))
+    if os.path.islink(path) or path.resolve() != path.absolute():
+        root = config.project_root().resolve()
+        if not path.resolve().is_relative_to(root):
+            raise InputError(shown, None, "a file inside the project (links are followed only within it)", f"a link to {path.resolve()}")
+    if st.st_size > MAX_BYTES:
+        raise InputError(shown, None, f"a parameters file of at most {MAX_BYTES // 1024} KiB", f"{st.st_size:,} bytes")
+
+
+def _check_events(text: str, shown: str) -> None:
+    """Refuse what a params file never needs and a hostile one uses: aliases (exponential
+    expansion), explicit tags, nesting deeper than :data:`MAX_DEPTH`."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent):
+            raise InputError(shown, line, "plain values (YAML aliases are not supported)", f"*{event.anchor}")
+        if getattr(event, "anchor", None) is not None:
+            raise InputError(shown, line, "plain values (YAML anchors are not supported)", f"&{event.anchor}")
+        tag = getattr(event, "tag", None)
+        implicit = getattr(event, "implicit", True)
+        if tag is not None and not (implicit is True or (isinstance(implicit, tuple) and any(implicit))):
+            raise InputError(shown, line, "plain values (YAML tags are not supported)", tag)
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise InputError(shown, line, f"at most {MAX_DEPTH} levels of nesting", f"level {depth}")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _check_duplicate_keys(node: yaml.Node, shown: str) -> None:
+    """PyYAML keeps the last of two equal keys; a params file saying a thing twice is refused."""
+    todo = [node]
+    while todo:
+        current = todo.pop()
+        if isinstance(current, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in current.value:
+                line = key.start_mark.line + 1
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in seen:
+                        raise InputError(shown, line, f"each key once (first at line {seen[key.value]})", key.value)
+                    seen[key.value] = line
+                todo += [key, value]
+        elif isinstance(current, yaml.SequenceNode):
+            todo += current.value
 
 
 def _read_yaml(path: Path) -> tuple[dict, yaml.Node | None]:
     shown = display_path(path)
+    _check_regular_file(path, shown)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(shown, None, "a parameters file", "no such file") from None
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise InputError(shown, None, "a readable parameters file", exc.strerror) from None
+    if len(raw) > MAX_BYTES:  # grew since it was checked
+        raise InputError(shown, None, f"a parameters file of at most {MAX_BYTES // 1024} KiB", "a larger file")
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(shown, None, "UTF-8 text", f"byte {exc.start}: {exc.reason}") from None
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise InputError(shown, line, "UTF-8 text", f"byte {exc.start}: {exc.reason}") from None
     parsed = _PARSED.get(text)
     if parsed is not None:  # the same text again (defaults.yaml, once per date without a file)
         return copy.deepcopy(parsed[0]), parsed[1]
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        _check_events(text, shown)
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            if node is not None:
+                _check_duplicate_keys(node, shown)
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -149,6 +268,8 @@ def _read_yaml(path: Path) -> tuple[dict, yaml.Node | None]:
         raise InputError(shown, line, f"valid YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise InputError(shown, None, "valid YAML", str(exc).splitlines()[0]) from None
+    except RecursionError:  # the nesting check runs first; this is a second net
+        raise InputError(shown, None, f"at most {MAX_DEPTH} levels of nesting", "deeper") from None
     if data is None:
         return {}, node
     if not isinstance(data, dict):
@@ -214,7 +335,7 @@ def _raise_validation(exc: PydanticValidationError, path: Path, node: yaml.Node 
         msg = msg[len("Value error, ") :]
     msg = msg[0].lower() + msg[1:]
     found = err.get("input")
-    found_text = "null" if found is None else (found if isinstance(found, str) else repr(found))
+    found_text = "null" if found is None else (found if isinstance(found, str) else shorten(repr(found)))
     raise InputError(shown, _line_of(node, loc), f"{dotted}: {msg}", found_text) from None
 
 
@@ -245,7 +366,12 @@ def _available(available: Mapping[str, Any] | None) -> Mapping[str, Any]:
 
 
 def _dates_text(available: Mapping[str, Any]) -> str:
-    return ", ".join(sorted(available)) if available else "none: run 'briefings ingest'"
+    if not available:
+        return "none: run 'briefings ingest'"
+    dates = sorted(available)
+    if len(dates) <= MAX_DATES_SHOWN:
+        return ", ".join(dates)
+    return f"{', '.join(dates[:3])}, ... {', '.join(dates[-3:])} ({len(dates)} dates; 'briefings list' shows them)"
 
 
 def _load_defaults(params_dir: Path, report_date: str) -> tuple[dict, Path, yaml.Node | None, BriefingParams]:
@@ -304,7 +430,7 @@ def load_params(date: str | dt.date, *, available: Mapping[str, Any] | None = No
     except ValueError:
         raise InputError("--date", None, "a date YYYY-MM-DD", date) from None
     path = params_dir / f"{date}.yaml"
-    if path.exists():
+    if path.exists() or path.is_symlink():  # a dangling link is an error, not "no file"
         return load_params_file(path, available=available, params_dir=params_dir)
     if date not in available:
         raise InputError(display_path(config.processed_dir()), None, f"a reporting date with data (available: {_dates_text(available)})", date)
@@ -321,7 +447,7 @@ def params_files(params_dir: Path | None = None) -> dict[str, Path]:
     out = {}
     for path in sorted(params_dir.iterdir()):
         m = DATE_FILE_RE.match(path.name)
-        if m and path.is_file():
+        if m:  # a directory or a special file by that name is an error when loaded
             out[m.group(1)] = path
     return out
 

@@ -1,17 +1,31 @@
-"""What to run: the notebooks, input hashing, skip-if-unchanged.
+"""What to run: the notebooks, per-date input hashing, skip-if-unchanged.
 
 A date is skipped when its last successful run (outputs/manifest.json) had the
-same input hash and its outputs are still there. The hash covers the contents of
-(sorted paths): data/processed/*.csv, the params files used (the date's file and
-defaults.yaml), the notebooks, every file of the package src/helpers/ (code and templates),
-plus the versions of the tools that shape the output (read from dist-info folder
-names, without importing anything) and the list of notebooks.
+same input hash and its outputs are still there. The hash covers:
+
+* the rows of each table in data/processed that the date's notebooks can read: the
+  rows of the date itself, of every earlier reporting date (the sections compare with
+  the previous report of each kind, rebuild trends and task histories from all earlier
+  rows, and name the previous briefing), of its ``comparison_dates``, and the rows
+  without a date (provinces, vendors, directives); not whole CSVs. Rows of later dates
+  are not inputs, so adding tomorrow's report rebuilds tomorrow (and the index) only;
+  a corrected or back-dated report rebuilds its date and the dates after it;
+* the parameters as run (params files and command-line overrides), the notebooks,
+  every file of the package src/helpers/ (code and templates);
+* the versions of the tools that shape the output (read from dist-info folder names,
+  without importing anything) and the list of notebooks.
+
+Per-date row digests are computed with the csv module once per table version and
+cached in ``outputs/.cache/table-rows.json`` (keyed by the file's identity), so a
+no-op build reads no table.
 
 This module must stay cheap: no pandas, papermill or nbconvert.
 """
 
 from __future__ import annotations
 
+import bisect
+import csv
 import dataclasses
 import hashlib
 import json
@@ -25,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers import config
+from helpers.atomic import write_text_atomic
 from helpers.errors import InputError
 from helpers.publish.params import LoadedParams, display_path
 from helpers.publish import folders, hashing
@@ -125,13 +140,125 @@ def params_digest(loaded: LoadedParams) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+ROW_CACHE = Path(".cache") / "table-rows.json"  # under outputs/
+ROW_CACHE_VERSION = 1
+UNDATED = ""  # the group of rows (or whole tables) without a report_date
+
+
+def _file_identity(path: Path) -> list[int]:
+    # ingest swaps in new files (new inode); any other write changes mtime or size
+    st = path.stat()
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+def rows_by_date(path: Path) -> dict[str, str]:
+    """``report_date`` -> SHA-256 of that date's rows (in file order, with the header);
+    rows without a date, or every row of a table without the column, under ``""``."""
+    hashes: dict[str, Any] = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, [])
+        column = header.index("report_date") if "report_date" in header else None
+        head = ("\x1f".join(header) + "\n").encode()
+        for row in reader:
+            key = row[column] if column is not None and column < len(row) else UNDATED
+            h = hashes.get(key)
+            if h is None:
+                h = hashes[key] = hashlib.sha256(head)
+            h.update(("\x1f".join(row) + "\n").encode())
+    return {k: hashes[k].hexdigest() for k in sorted(hashes)}
+
+
+class TableRows:
+    """Per-date row digests of the processed tables, cached by file identity across builds."""
+
+    def __init__(self, processed: Path | None = None, cache_path: Path | None = None):
+        self.processed = processed or config.processed_dir()
+        self.cache_path = cache_path or config.outputs_dir() / ROW_CACHE
+        self._cache = self._read_cache()
+        self._dirty = False
+        self._prefixes: dict[str, tuple[list[str], list[str]]] = {}
+
+    def _read_cache(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.cache_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("version") != ROW_CACHE_VERSION or not isinstance(data.get("tables"), dict):
+            return {}
+        return data["tables"]
+
+    def tables(self) -> list[str]:
+        if not self.processed.is_dir():
+            return []
+        return sorted(p.stem for p in self.processed.glob("*.csv"))
+
+    def digests(self, name: str) -> dict[str, str]:
+        path = self.processed / f"{name}.csv"
+        identity = _file_identity(path)
+        cached = self._cache.get(name)
+        if isinstance(cached, dict) and cached.get("identity") == identity and isinstance(cached.get("dates"), dict):
+            return cached["dates"]
+        dates = rows_by_date(path)
+        self._cache[name] = {"identity": identity, "dates": dates}
+        self._dirty = True
+        return dates
+
+    def _prefix(self, name: str) -> tuple[list[str], list[str]]:
+        """Sorted dates of the table and, for each, the digest of its rows and all earlier ones."""
+        got = self._prefixes.get(name)
+        if got is None:
+            digests = self.digests(name)
+            keys = sorted(digests)  # "" (undated) sorts first: every date includes it
+            running = hashlib.sha256()
+            chain = []
+            for key in keys:
+                running.update(f"{key}\t{digests[key]}\n".encode())
+                chain.append(running.hexdigest())
+            got = self._prefixes[name] = (keys, chain)
+        return got
+
+    def rows_digest(self, name: str, date: str, extra_dates: Sequence[str] = ()) -> str:
+        """Digest of the rows of ``name`` a date's notebooks can read: undated rows, rows of
+        ``date`` and every earlier date, and rows of ``extra_dates`` (comparison dates)."""
+        keys, chain = self._prefix(name)
+        i = bisect.bisect_right(keys, date)
+        digest = chain[i - 1] if i else "none"
+        later = [d for d in sorted(set(extra_dates)) if d > date]
+        if later:
+            digests = self.digests(name)
+            h = hashlib.sha256(digest.encode())
+            for d in later:
+                h.update(f"{d}\t{digests.get(d, 'none')}\n".encode())
+            digest = h.hexdigest()
+        return digest
+
+    def save(self) -> None:
+        """Keep the digests for the next build (best effort: the cache only saves time)."""
+        if not self._dirty:
+            return
+        present = set(self.tables())
+        tables = {k: v for k, v in sorted(self._cache.items()) if k in present}
+        try:
+            write_text_atomic(self.cache_path, json.dumps({"version": ROW_CACHE_VERSION, "tables": tables}, sort_keys=True))
+            self._dirty = False
+        except OSError:
+            pass
+
+
 class InputHasher:
     """File hashes for one build, computed once and shared by every date."""
 
-    def __init__(self, notebooks: Sequence[str]):
+    def __init__(self, notebooks: Sequence[str], rows: TableRows | None = None, tables: Mapping[str, str] | None = None, tables_dir: Path | None = None):
+        """``tables``: ``<table>.csv`` -> sha256 of the run's snapshot of the tables in
+        ``tables_dir`` (see :mod:`.snapshot`), recorded in the manifest as what the run
+        used; a date's input hash covers only its own rows of them (``rows``)."""
         self.notebooks = tuple(notebooks)
+        self.tables = dict(tables) if tables is not None else None
+        self.tables_dir = tables_dir if tables_dir is not None else config.processed_dir()
         self._cache: dict[Path, str] = {}
         self._shared: dict[str, str] | None = None
+        self.rows = rows or TableRows(self.tables_dir)
         self.versions = tool_versions()
 
     def _sha(self, path: Path) -> str:
@@ -143,10 +270,6 @@ class InputHasher:
     def shared_inputs(self) -> dict[str, str]:
         if self._shared is None:
             files: dict[str, Path] = {}
-            processed = config.processed_dir()
-            if processed.is_dir():
-                for p in processed.glob("*.csv"):
-                    files[f"data/processed/{p.name}"] = p
             for name in self.notebooks:
                 files[f"notebooks/{name}.ipynb"] = notebook_path(name)
             pkg = config.PACKAGE_DIR
@@ -154,11 +277,15 @@ class InputHasher:
             for p in pkg.rglob("*"):
                 if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc":
                     files[f"src/helpers/{p.relative_to(pkg).as_posix()}"] = p
-            self._shared = {k: self._sha(files[k]) for k in sorted(files)}
+            self._shared = dict(sorted((k, self._sha(files[k])) for k in files))
         return self._shared
 
     def date_inputs(self, loaded: LoadedParams) -> dict[str, str]:
         out = dict(self.shared_inputs())
+        date = loaded.date
+        comparisons = [d.isoformat() for d in loaded.params.comparison_dates]
+        for name in self.rows.tables():
+            out[f"data/processed/{name}.csv"] = self.rows.rows_digest(name, date, comparisons)
         for path in loaded.files:
             out[display_path(path)] = self._sha(Path(path))
         out["parameters (as run)"] = params_digest(loaded)
@@ -228,4 +355,5 @@ def make_plans(
         if force:
             skip, reason = False, "forced"
         plans.append(DatePlan(date=date, loaded=loaded[date], input_hash=digest, inputs=inputs, run=not skip, reason=reason))
+    hasher.rows.save()
     return plans

@@ -25,11 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from helpers import config
-from helpers.errors import BriefingsError, ExitCode, InputError
+from helpers.errors import BriefingsError, ExitCode, InputError, is_no_space, printable
 from helpers.parallel import fork_pool, usable_cpus
 from helpers.publish.params import LoadedParams, display_path, load_all, load_params
+from helpers.publish import history
+from helpers.publish import revisions
 from helpers.publish import site as index
-from helpers.publish import folders, hashing, locks
+from helpers.publish import folders, hashing, locks, snapshot
 from helpers.publish import manifest as manifests
 from helpers.publish import summary as summaries
 from helpers.publish import plan
@@ -57,6 +59,7 @@ class RunSummary:
     locked: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)  # the one-line summaries
     seconds: float = 0.0
+    records: dict[str, dict] = field(default_factory=dict)  # date -> what was recorded of its run (manifest, history)
 
     @property
     def exit_code(self) -> int:
@@ -75,6 +78,9 @@ def _noop() -> None:
 
 
 def _worker_init() -> None:
+    from helpers import stopping
+
+    stopping.reset_in_child()  # the parent stops the tree (helpers.stopping)
     # The CLI raises the collector's thresholds for the short ingest process; a worker runs
     # a hundred notebooks, and their reference cycles (executed notebooks of ~0.5 MB) must
     # not pile up until a full collection that those thresholds put off for ever.
@@ -111,6 +117,7 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
         source_rel=task["source_rel"],
         output_rel=task["output_rel"],
         kernel_name=task["kernel_name"],
+        cell_timeout=task["cell_timeout"],
         path_aliases=task.get("path_aliases"),
         kernel_provisioner=task.get("kernel_provisioner"),
     )
@@ -175,6 +182,7 @@ def resolve_params(dates: Sequence[str] | None, all_dates: bool, available: Mapp
 def _record(p: plan.DatePlan, hasher: plan.InputHasher, notebooks: Sequence[str], results: list[dict], status: str, seconds: float, out_hashes=None) -> dict:
     return {
         "status": status,
+        "reason": p.reason,
         "input_hash": p.input_hash,
         "inputs": p.inputs,
         "params_file": display_path(p.loaded.path),
@@ -209,8 +217,37 @@ def run_dates(
 ) -> RunSummary:
     """Build the briefings of ``dates`` (or every date with data). Raises
     :class:`~helpers.errors.BriefingsError` for bad input before any kernel starts;
-    notebook failures and locks are in the returned summary (see ``exit_code``)."""
+    notebook failures and locks are in the returned summary (see ``exit_code``).
+
+    First removes what killed runs left (staging folders, table snapshots), then takes
+    this run's snapshot of the tables (verified against the ingest record): every
+    notebook reads it, and the manifest records its hashes."""
+    folders.remove_stale_staging()
+    snap = snapshot.take_snapshot()
+    try:
+        if available is None:
+            from helpers import tables as datastore
+
+            available = datastore.available_dates(snap.path)
+        return _build(dates, snap, all_dates=all_dates, force=force, jobs=jobs, wait=wait, notebooks=notebooks, available=available, reporter=reporter)
+    finally:
+        snap.release()
+
+
+def _build(
+    dates: Sequence[str] | None,
+    snap: snapshot.TablesSnapshot,
+    *,
+    all_dates: bool,
+    force: bool,
+    jobs: int | None,
+    wait: bool,
+    notebooks: Sequence[str] | None,
+    available: Mapping[str, Any],
+    reporter: Reporter | None,
+) -> RunSummary:
     started = time.perf_counter()
+    started_at = history.now_iso()
     rep = reporter or Reporter()
     notebooks = tuple(notebooks or plan.NOTEBOOKS)
     summary = RunSummary()
@@ -222,7 +259,7 @@ def run_dates(
     for date, lp in loaded.items():
         if lp.used_defaults:
             rep.out(f"{date}: no params/{date}.yaml, using params/defaults.yaml")
-    hasher = plan.InputHasher(notebooks)
+    hasher = plan.InputHasher(notebooks, tables=snap.hashes, tables_dir=snap.path)
     plans = plan.make_plans(loaded, notebooks, force=force, hasher=hasher)
     for p in plans:
         if not p.run:
@@ -232,6 +269,7 @@ def run_dates(
     if not todo:
         _update_index()
         summary.seconds = time.perf_counter() - started
+        history.append(history.run_record(started_at, summary, summary.records))
         return summary
 
     # Something runs. Start the kernel pool first, if a plug-in offers one (it prepares
@@ -286,6 +324,7 @@ def run_dates(
         kernels.close()
     _update_index()
     summary.seconds = time.perf_counter() - started
+    history.append(history.run_record(started_at, summary, summary.records))
     return summary
 
 
@@ -315,9 +354,9 @@ def kernel_pool(notebooks: Sequence[str]) -> Iterator[Mapping[str, Any] | None]:
     yield None
 
 
-def _tasks(p: plan.DatePlan, notebooks: Sequence[str], staging: Path, kernel_provisioner: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+def _tasks(p: plan.DatePlan, notebooks: Sequence[str], staging: Path, tables_dir: Path, kernel_provisioner: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     params = p.loaded.notebook_parameters()
-    params["processed_dir"] = str(config.processed_dir())
+    params["processed_dir"] = str(tables_dir)
     params["output_dir"] = str(staging)
     tasks = []
     for name in notebooks:
@@ -333,11 +372,12 @@ def _tasks(p: plan.DatePlan, notebooks: Sequence[str], staging: Path, kernel_pro
                 "parameters": params,
                 # how the executed notebook records the paths it was given: the staging
                 # folder is published as outputs/<date>, the tables are under the root
-                "path_aliases": {str(staging): f"outputs/{p.date}", params["processed_dir"]: config.relative_to_root(params["processed_dir"])},
+                "path_aliases": {str(staging): f"outputs/{p.date}", params["processed_dir"]: config.relative_to_root(config.processed_dir())},
                 "cwd": str(config.notebooks_dir()),
                 "kernel_name": plan.KERNEL_NAME,
                 "kernel_provisioner": kernel_provisioner,
                 "summary": name == plan.MAIN_NOTEBOOK,  # the date's summary.json comes from this notebook
+                "cell_timeout": p.loaded.cell_timeout_s,
             }
         )
     return tasks
@@ -352,7 +392,7 @@ def _run_plans(plans: list[plan.DatePlan], notebooks: Sequence[str], hasher: pla
     for p in plans:
         rep.out(f"{p.date}: building ({p.reason})")
         staging = folders.prepare_staging(p.date)
-        tasks += _tasks(p, notebooks, staging, kernel_provisioner)
+        tasks += _tasks(p, notebooks, staging, hasher.tables_dir, kernel_provisioner)
         pending[p.date] = len(notebooks)
         results[p.date] = []
         summary.planned.append(p.date)
@@ -387,14 +427,15 @@ def _run_plans(plans: list[plan.DatePlan], notebooks: Sequence[str], hasher: pla
                 try:
                     result = fut.result()
                 except Exception as exc:  # noqa: BLE001 - a worker died: count it as that notebook failing
+                    if is_no_space(exc):  # every date would fail alike: stop, one line (helpers.cli)
+                        raise
                     task = futures[fut]
                     result = {"date": task["date"], "name": task["name"], "execute": None, "export": None, "kept": None,
                               "failure": f"worker crashed: {type(exc).__name__}: {exc}", "detail": {"ename": type(exc).__name__, "evalue": str(exc), "stage": "worker"}}
                 handle(result)
     finally:
-        for p in plans:
-            if pending.get(p.date):  # interrupted: never leave a half-built staging folder behind
-                folders.discard_staging(p.date)
+        for p in plans:  # interrupted, or the swap failed (a full disk): no half-built staging folder left
+            folders.discard_staging(p.date)
 
 
 def _finalize(p: plan.DatePlan, notebooks: Sequence[str], hasher: plan.InputHasher, results: list[dict], seconds: float, rep: Reporter, summary: RunSummary) -> None:
@@ -403,22 +444,30 @@ def _finalize(p: plan.DatePlan, notebooks: Sequence[str], hasher: plan.InputHash
     staging = folders.staging_path(p.date)
     failures = [r for r in results if r["failure"]]
     if not failures:
+        revision = revisions.prepare(p.date, staging)
         out_hashes = hashing.file_hashes(staging)
         folders.commit(p.date, staging)
-        manifests.record_run(p.date, _record(p, hasher, notebooks, results, "ok", seconds, out_hashes))
+        record = _record(p, hasher, notebooks, results, "ok", seconds, out_hashes)
+        if revision is not None:
+            record["revision"] = revision.as_dict()
+        manifests.record_run(p.date, record)
+        summary.records[p.date] = record
         summary.ran.append(p.date)
-        files = ", ".join(f for f in out_hashes if f.endswith(".html"))
-        rep.out(f"{p.date}: published outputs/{p.date}/ ({files}) in {seconds:.1f} s")
+        files = ", ".join(f for f in out_hashes if f.endswith(".html") and "/" not in f)
+        revised = f"; revision {revision.number}, the previous version kept in outputs/{p.date}/{revisions.REVISIONS_DIR}/{revision.number}/" if revision else ""
+        rep.out(f"{p.date}: published outputs/{p.date}/ ({files}) in {seconds:.1f} s{revised}")
         return
     had_good = folders.has_briefing(p.date, (f"{plan.MAIN_NOTEBOOK}.html",))
     kept = folders.keep_failed(p.date, {r["name"]: Path(r["kept"]) for r in failures if r["kept"]})
     folders.discard_staging(p.date)
-    manifests.record_run(p.date, _record(p, hasher, notebooks, results, "failed", seconds))
+    record = _record(p, hasher, notebooks, results, "failed", seconds)
+    manifests.record_run(p.date, record)
+    summary.records[p.date] = record
     summary.failed.append(p.date)
     previous = "the last good briefing is kept" if had_good else "no earlier briefing for this date"
     for r in failures:
         where = f"; executed notebook: {folders.rel(kept[r['name']])}" if r["name"] in kept else ""
-        line = f"FAILED {p.date} {r['name']}.ipynb: {r['failure']}{where} ({previous})"
+        line = printable(f"FAILED {p.date} {r['name']}.ipynb: {r['failure']}{where} ({previous})")
         summary.failures.append(line)
         rep.err(line)
     ok = [r["name"] for r in results if not r["failure"]]

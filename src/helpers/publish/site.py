@@ -2,8 +2,13 @@
 
 Headline figures come from ``outputs/<date>/summary.json`` (written by the briefing
 notebook, see :func:`helpers.publish.summary.write_summary`): its ``headline`` list
-of ``{"label": str, "value": str}``. Self-contained HTML in Vietnamese; every
-value is escaped. Deterministic: no timestamps, rewritten only when it changes.
+of ``{"label": str, "value": str}``. Once a kind of report has several published
+dates, the index opens with those headline figures over time: one small line chart
+(inline SVG, no script, no external file) per figure, the first number of each value
+as the briefing printed it (Vietnamese format: ``2.821/3.321`` -> 2821, ``77,06%`` ->
+77.06). A revised briefing (see :mod:`.revisions`) says so under its date.
+Self-contained HTML in Vietnamese; every value is escaped. Deterministic: no
+timestamps beyond the revisions', rewritten only when it changes.
 """
 
 from __future__ import annotations
@@ -26,6 +31,14 @@ _WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "
 LINK_LABELS = {"province_drilldown.html": "Phân tích theo tỉnh"}
 MAX_HEADLINE = 12
 INDEX_FILE = "index.html"
+# Headings of the trend charts, by the kind of report a date's briefing is built from.
+KIND_LABELS = {
+    "plan02": "Báo cáo tiến độ Kế hoạch 02-KH/BCĐTW",
+    "daily_readiness": "Báo cáo hằng ngày về hệ thống thông tin (Bộ KH&CN)",
+}
+OTHER_KIND_LABEL = "Các báo cáo cùng loại"
+TREND_MIN_DATES = 2
+_VN_NUMBER_RE = re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?|-?\d+(?:,\d+)?")
 
 _CSS = """
 :root { --ink:#1b1f24; --muted:#5b6470; --rule:#d5dae0; --accent:#a51d24; --warn:#8a5a00; }
@@ -43,6 +56,12 @@ dd { margin:0; font-size:1.15rem; font-weight:600; font-variant-numeric:tabular-
 .links { margin:.5rem 0 0; font-size:.95rem; }
 .note { color:var(--warn); font-size:.9rem; margin:.5rem 0 0; }
 .muted { color:var(--muted); }
+.trends { border:1px solid var(--rule); border-radius:6px; padding:1rem 1.25rem; margin:0 0 1.5rem; break-inside:avoid; }
+.trends h2 { font-size:1.2rem; margin:0 0 .25rem; }
+.trends ul { list-style:none; padding:0; margin:.5rem 0 0; display:grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap:.75rem 1.25rem; }
+.trends li { font-size:.85rem; color:var(--muted); }
+.trends svg { display:block; width:100%; max-width:260px; height:auto; margin:.2rem 0; }
+.trends .last { color:var(--ink); font-weight:600; font-size:1rem; font-variant-numeric:tabular-nums; }
 @page { size:A4; margin:16mm 14mm; }
 @media print { main { max-width:none; padding:0; } a { color:inherit; text-decoration:none; } }
 """
@@ -78,6 +97,100 @@ def _headline(summary: Mapping[str, Any] | None) -> list[tuple[str, str]] | None
     return out
 
 
+def vn_number(text: str) -> float | None:
+    """The first number of a value as briefings print it (``.`` thousands, ``,`` decimals)."""
+    m = _VN_NUMBER_RE.search(text)
+    if not m:
+        return None
+    return float(m.group(0).replace(".", "").replace(",", "."))
+
+
+def _short_date(iso: str) -> str:
+    d = dt.date.fromisoformat(iso)
+    return f"{d.day}/{d.month}"
+
+
+def sparkline(points: list[tuple[str, float, str]], width: int = 240, height: int = 56) -> str:
+    """A small line chart of ``(date, value, printed value)``, oldest first, as inline SVG."""
+    pad_x, pad_y = 4, 6
+    values = [v for _, v, _ in points]
+    lo, hi = min(values), max(values)
+    span = (hi - lo) or 1.0
+    step = (width - 2 * pad_x) / max(1, len(points) - 1)
+    coords = [(pad_x + i * step, height - pad_y - (v - lo) / span * (height - 2 * pad_y)) for i, v in enumerate(values)]
+    if hi == lo:
+        coords = [(x, height / 2) for x, _ in coords]
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+    described = "; ".join(f"{_short_date(d)}: {printed}" for d, _, printed in points)
+    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.2"><title>{_e(_short_date(d))}: {_e(p)}</title></circle>' for (x, y), (d, _, p) in zip(coords, points))
+    return (
+        f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{_e(described)}" xmlns="http://www.w3.org/2000/svg">'
+        f'<polyline points="{line}" fill="none" stroke="#a51d24" stroke-width="1.6"/>'
+        f'<g fill="#a51d24">{dots}</g></svg>'
+    )
+
+
+def _briefing_kind(kinds: list[str]) -> str | None:
+    from helpers.tables import BRIEFING_KINDS
+
+    return next((k for k in BRIEFING_KINDS if k in kinds), None)
+
+
+def trends(dates: list[str]) -> list[tuple[str, list[tuple[str, list[tuple[str, float, str]]]]]]:
+    """Per kind of report with at least :data:`TREND_MIN_DATES` published dates: each headline
+    label found in at least two of them, with its (date, number, printed value) over time."""
+    from helpers.tables import available_dates
+
+    kinds = available_dates()
+    by_kind: dict[str, list[tuple[str, list[tuple[str, str]]]]] = {}
+    for date in sorted(dates):
+        if not (folders.date_dir(date) / "briefing.html").is_file():
+            continue
+        figures = _headline(summaries.read_summary(date))
+        kind = _briefing_kind(kinds.get(date, []))
+        if figures and kind:
+            by_kind.setdefault(kind, []).append((date, figures))
+    out = []
+    for kind in sorted(by_kind, key=lambda k: (k not in KIND_LABELS, k)):
+        series: dict[str, list[tuple[str, float, str]]] = {}
+        for date, figures in by_kind[kind]:
+            for label, value in figures:
+                number = vn_number(value)
+                if number is not None:
+                    series.setdefault(label, []).append((date, number, value))
+        charts = [(label, pts) for label, pts in series.items() if len(pts) >= TREND_MIN_DATES]
+        if len({d for d, _ in by_kind[kind]}) >= TREND_MIN_DATES and charts:
+            out.append((kind, charts))
+    return out
+
+
+def _trends_html(dates: list[str]) -> str:
+    parts = []
+    for kind, charts in trends(dates):
+        first, last = charts[0][1][0][0], charts[0][1][-1][0]
+        parts.append('<section class="trends">')
+        parts.append(f"<h2>{_e(KIND_LABELS.get(kind, OTHER_KIND_LABEL))}: diễn biến qua các kỳ báo cáo</h2>")
+        parts.append(f'<p class="muted">Từ {_e(_short_date(first))}/{first[:4]} đến {_e(_short_date(last))}/{last[:4]}: số liệu chính của từng bản tin.</p>')
+        parts.append("<ul>")
+        for label, pts in charts:
+            parts.append(f'<li>{_e(label)}{sparkline(pts)}<span class="last">{_e(pts[-1][2])}</span> ({_e(_short_date(pts[-1][0]))})</li>')
+        parts.append("</ul></section>")
+    return "\n".join(parts)
+
+
+def _revision_note(summary: Mapping[str, Any] | None) -> str:
+    from helpers.publish.revisions import vi_time
+
+    rev = (summary or {}).get("revision")
+    if not isinstance(rev, Mapping) or not isinstance(rev.get("number"), int):
+        return ""
+    try:
+        when = f", cập nhật lúc {vi_time(str(rev.get('at')))}"
+    except (TypeError, ValueError):
+        when = ""
+    return f'<p class="note">Bản sửa đổi lần {rev["number"]}{_e(when)}.</p>'
+
+
 def _article(date: str, manifest: Mapping[str, Any]) -> str:
     folder = folders.date_dir(date)
     href_date = quote(date)
@@ -88,6 +201,9 @@ def _article(date: str, manifest: Mapping[str, Any]) -> str:
     if has_briefing:
         parts.append(f'<h2><a href="{_e(href_date)}/briefing.html">{_e(vi_date(date))}</a></h2>')
         summary = summaries.read_summary(date)
+        revised = _revision_note(summary)
+        if revised:
+            parts.append(revised)
         figures = _headline(summary)
         if figures:
             parts.append("<dl>")
@@ -119,7 +235,7 @@ def _article(date: str, manifest: Mapping[str, Any]) -> str:
 def render_index(manifest: Mapping[str, Any] | None = None) -> str:
     manifest = manifest if manifest is not None else manifests.read_manifest()
     dates = listed_dates()
-    body = [_article(d, manifest) for d in dates] or ['<p class="muted">Chưa có bản tin nào. Chạy <code>make briefings</code>.</p>']
+    body = ([_trends_html(dates)] if dates else []) + [_article(d, manifest) for d in dates] or ['<p class="muted">Chưa có bản tin nào. Chạy <code>make briefings</code>.</p>']
     return "\n".join(
         [
             "<!DOCTYPE html>",

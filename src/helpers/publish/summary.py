@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from helpers import config
+from helpers import config, salvage
 from helpers.publish.folders import date_dir, write_text_atomic
 
 SUMMARY_FILE = "summary.json"
@@ -30,8 +30,5 @@ def write_summary(output_dir: str | Path, headline: Sequence[Mapping[str, Any] |
 
 
 def read_summary(date: str) -> dict[str, Any] | None:
-    try:
-        data = json.loads((date_dir(date) / SUMMARY_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
+    """The date's summary; None if absent (a broken one is moved aside, see :mod:`helpers.salvage`)."""
+    return salvage.read_json(date_dir(date) / SUMMARY_FILE)

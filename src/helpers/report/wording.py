@@ -173,6 +173,14 @@ CHECK_LABELS_VI: dict[str, str] = {
     "task_done_then_not_done": "Tỉnh đã hoàn thành nhiệm vụ ở báo cáo trước nhưng chưa hoàn thành ở báo cáo sau",
     "body_level_vs_table": "Phần thân gọi bảng là “cấp tỉnh” nhưng bảng gồm cả cấp xã",
     "percentages_rounded_and_truncated": "Cùng một báo cáo có tỷ lệ làm tròn và tỷ lệ bị cắt bớt chữ số",
+    # checks of the ingest (spellings, consecutive reports)
+    "province_ocr_reading": "Tên tỉnh bị lỗi nhận dạng chữ (OCR), đã đọc theo tên gần nhất",
+    "province_former_name": "Tên tỉnh cũ (trước sáp nhập 1/7/2025), đã quy về tỉnh mới",
+    "cumulative_never_falls": "Số lũy kế giảm so với báo cáo trước",
+    "cumulative_grows_by_day": "Số lũy kế tăng khác số trong ngày",
+    "stale_copy": "Số lũy kế giữ nguyên so với báo cáo trước dù trong ngày có hồ sơ (bản cũ?)",
+    "stated_change_matches_previous": "Mức tăng nêu trong báo cáo khác so với số liệu báo cáo trước",
+    "done_regression": "Tỉnh đã hoàn thành ở báo cáo trước nay ghi chưa hoàn thành",
 }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from helpers.errors import InputError
+from helpers.ingest.provinces import spelling_notes
 from helpers.ingest.rawtext import RawReport, read_raw_report
 from helpers.ingest.parsers.base import Finding, ParsedReport
 
@@ -39,4 +40,20 @@ def detect_kind(report: RawReport):
 
 def parse_report(path: Path | str) -> ParsedReport:
     report = read_raw_report(path)
-    return detect_kind(report).parse(report)
+    with spelling_notes() as notes:
+        parsed = detect_kind(report).parse(report)
+    parsed.findings.extend(spelling_findings(notes))
+    return parsed
+
+
+def spelling_findings(notes) -> list[Finding]:
+    """One data-quality finding per distinct non-exact province spelling, with its lines."""
+    by_spelling: dict[tuple, list] = {}
+    for note in notes:
+        by_spelling.setdefault((note.spelling, note.code, note.how, note.detail), []).append(note.line)
+    out = []
+    for (spelling, code, how, detail), lines in by_spelling.items():
+        numbers = sorted({n for n in lines if n is not None})
+        where = f"line{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))}" if numbers else "no line"
+        out.append(Finding(where, f"province_{how}", "info", f"'{spelling}' ({where}): {detail}"))
+    return out

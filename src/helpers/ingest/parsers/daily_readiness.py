@@ -36,12 +36,14 @@ accepted are spelled out in the regexes below, province names only through
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from helpers.ingest.provinces import lookup, registry
+from helpers.ingest.fuzzy import FixedPhrase, Vocabulary
+from helpers.ingest.provinces import registry
 from helpers.ingest.rawtext import RawReport
 from helpers.ingest.parsers.base import Finding, ParsedReport, code_at
 
@@ -50,27 +52,29 @@ KIND = "daily_readiness"
 # --- regexes on folded lines (see _fold) -------------------------------------------------
 # '(Cập nhật lúc 12h00 ngày 30/6/2025)'; OCR: '(Cap nhat lac 12h15 ngay 27/6/2025)'.
 _AS_OF_RE = re.compile(r"^\(\s*cap nhat l[a-z]{1,2} (\d{1,2})h(\d{2}) ng[a-z]{2} (\d{1,2})/(\d{1,2})/(\d{4})\s*\)$")
-_REPORT_HEADING_RE = re.compile(r"^bao cao$")
+_REPORT_HEADING_RE = FixedPhrase("bao cao")
 _ATTACHED_TO_RE = re.compile(r"^\(kem theo ")
-_PART_A_RE = re.compile(r"^a\. thong tin chung$")
-_PART_B_RE = re.compile(r"^b\. thong tin chi tiet$")
+_PART_A_RE = FixedPhrase("a. thong tin chung")
+_PART_B_RE = FixedPhrase("b. thong tin chi tiet")
 # 'Số lượng tỉnh, thành phố hoàn thành: 29/34 (...)'; OCR 'S6 lwong', 'S6 lugng', 'S6 luwong'.
 _DONE_RE = re.compile(r"^s[a-z0-9]{0,2} l[a-z]{2,5} tinh(?:, thanh ph[a-z]{1,2})? hoan thanh:")
 _DONE_VALUE_RE = re.compile(r"hoan thanh:\s*(\d{1,3})\s*/\s*(\d{1,3})\s*(\([^()]*\))?\s*\.?$")
 # '(tăng 04 tỉnh so với ngày hôm qua)'; OCR 'ting', 'v&i', 'v6i', 'ngdy'; '(không tăng so với ...)'.
 _CHANGE_RE = re.compile(r"^\(\s*(?:t[ai]ng (\d{1,2}) tinh|(khong) t[ai]ng) so v\S{1,3} ng[a-z]{2,3} hom qua\s*\)$")
-_ALL_DONE_RE = re.compile(r"^toan bo cac tinh, thanh ph[a-z]{1,2} da hoan thanh\.?$")
+_ALL_DONE_RE = FixedPhrase("toan bo cac tinh, thanh pho da hoan thanh")
 # '05 tỉnh, thành phố chưa hoàn thành: ...'; OCR 'chwa'.
 _NOT_DONE_RE = re.compile(r"^(\d{1,2}) tinh(?:, thanh ph[a-z]{1,2})? ch[a-z]{2,3} hoan thanh:")
 _DEADLINE_RE = re.compile(r"^thoi han hoan thanh\b")
 _DEADLINE_DATE_RE = re.compile(r"ngay (\d{1,2}) thang (\d{1,2}) nam (\d{4})")
 # 'Khó khăn, vướng mắc (của các đơn vị)'; OCR 'Khé khan, vuedng mac cta', 'Kho khian, vuéng mic cia'.
-_OBSTACLE_LABEL_RE = re.compile(r"^kh[a-z]{1,3} kh[a-z]{1,4}, vu[a-z]{1,5} m[a-z]{1,3}(?: c[a-z]{1,3} cac don vi)?$")
+_OBSTACLE_LABEL_RE = FixedPhrase("kho khan, vuong mac", "kho khan, vuong mac cua cac don vi")
 # 'Đề xuất, kiến nghị với Chính phủ'; OCR 'P& xuit', 'Pé xuét', 'Dé xuit', 'v6i', 'phii'.
-_PROPOSAL_LABEL_RE = re.compile(r"^(?:d|p|b|dp|bp)[e&]{1,2} xu[a-z]{1,3}, kien nghi v\S{1,3} chinh ph[a-z]{1,3}$")
+_PROPOSAL_LABEL_RE = FixedPhrase("de xuat, kien nghi voi chinh phu")
 # Section VI sub-parts.
-_PROVINCE_PROPOSALS_RE = re.compile(r"^(?:d|p)e xuat cua cac tinh, thanh pho$")
-_MINISTRY_PROPOSALS_RE = re.compile(r"^(?:d|p)e xuat cua bo khoa hoc va cong nghe$")
+# The first four words of either label, to catch a label whose line broke before its colon.
+_LABEL_START = FixedPhrase("kho khan, vuong mac", "de xuat, kien nghi")
+_PROVINCE_PROPOSALS_RE = FixedPhrase("de xuat cua cac tinh, thanh pho")
+_MINISTRY_PROPOSALS_RE = FixedPhrase("de xuat cua bo khoa hoc va cong nghe")
 
 # --- regexes on raw (stripped) lines -----------------------------------------------------
 # 'I- Về ...', 'IV-Vé ...'; the OCR prints III as 'I1I' (checked against the expected numeral).
@@ -105,9 +109,29 @@ class _FoldTable(dict):
 _FOLD_TABLE = _FoldTable()
 
 
+# Every word of the report's fixed structure. Folded lines have OCR damage to these words
+# mended (helpers.ingest.fuzzy.Vocabulary) before the regexes above match them, so the
+# regexes need not list one scan's misreadings.
+_VOCABULARY = Vocabulary(
+    [
+        "BÁO CÁO", "Kèm theo Văn bản số của Bộ Khoa học và Công nghệ", "Cập nhật lúc ngày",
+        "A. Thông tin chung", "B. Thông tin chi tiết", "Số lượng tỉnh, thành phố hoàn thành",
+        "tăng tỉnh so với ngày hôm qua", "không tăng", "Toàn bộ các tỉnh, thành phố đã hoàn thành",
+        "tỉnh, thành phố chưa hoàn thành", "Thời hạn hoàn thành trước ngày tháng năm",
+        "Khó khăn, vướng mắc của các đơn vị", "Đề xuất, kiến nghị với Chính phủ",
+        "Đề xuất của các tỉnh, thành phố", "Đề xuất của Bộ Khoa học và Công nghệ",
+    ]
+)  # fmt: skip
+
+
+# Marks a scan leaves inside a word ('BÁO CÁ:O', 'tỉn§h'): Vietnamese puts none there.
+_STRAY_IN_WORD_RE = re.compile(r"(?<=[a-z])[^a-z0-9\s,.;()/\-]+(?=[a-z])")
+
+
 def _fold(text: str) -> str:
-    """Lower case, no diacritics, 'đ' -> 'd', NFKC (splits the OCR 'ﬁ' ligature); punctuation kept."""
-    return text.translate(_FOLD_TABLE).strip()
+    """Lower case, no diacritics, 'đ' -> 'd', NFKC (splits the OCR 'ﬁ' ligature), damaged
+    structure words mended; punctuation kept."""
+    return _VOCABULARY.mend(_STRAY_IN_WORD_RE.sub("", text.translate(_FOLD_TABLE).strip()))
 
 
 def _unbullet(text: str) -> str:
@@ -202,7 +226,20 @@ def detect(report: RawReport) -> bool:
 
 
 def parse(report: RawReport) -> ParsedReport:
-    return parse_daily_readiness_report(report)
+    return parse_daily_readiness_report(_without_stray_colons(report))
+
+
+# A colon, tilde or section sign between two letters is a scan's stray mark ('Ba Na:mg',
+# 'C:ao Bằng', 'II§I'): Vietnamese puts a space after a colon and uses the others not at all,
+# and here a colon would split 'Name: text' at the wrong place or hide a section numeral.
+_STRAY_COLON_RE = re.compile(r"(?<=[^\W\d_])[:~§](?=[^\W\d_])")
+
+
+def _without_stray_colons(report: RawReport) -> RawReport:
+    if not _STRAY_COLON_RE.search(report.text):
+        return report
+    text = _STRAY_COLON_RE.sub("", report.text)
+    return dataclasses.replace(report, text=text, lines=tuple(text.split("\n")))
 
 
 def parse_daily_readiness_report(report: RawReport) -> ParsedReport:
@@ -550,9 +587,7 @@ def _read_body(report: RawReport, folded: list[str], node: _Node, findings: list
         named = _name_colon(raw)
         if named is not None:
             name, rest_raw = named
-            code = lookup(name)
-            if code is None:
-                code_at(report, name, number)  # raises: an unknown name where a province is expected
+            code = code_at(report, name, number)  # raises: an unknown name where a province is expected
             item = _Item(number, code, kind)
             items.append(item)
             inline = _split_label(rest_raw)
@@ -580,6 +615,9 @@ def _read_body(report: RawReport, folded: list[str], node: _Node, findings: list
             continue
         if item is None:
             raise report.error(number, f"a status line or a 'Province: text' paragraph in {node.node_id}", raw)
+        if _LABEL_START.match(" ".join(bare.split()[:4])):
+            # A label whose line broke before its colon would silently join the paragraph above.
+            raise report.error(number, "a 'Khó khăn, vướng mắc:' or 'Đề xuất, kiến nghị...:' label on one line", raw)
         item.pieces.append(raw)
         number += 1
     for it in items:

@@ -130,7 +130,8 @@ def import_closure(modules: Sequence[str]) -> tuple[list[str], list[str]]:
     libraries = _library_dirs()
     queue = list(dict.fromkeys(modules))
     seen = set(queue)
-    imported, failed = [], []
+    imported: list[str] = []
+    failed: list[tuple[str, str]] = []
     while queue:
         name = queue.pop(0)
         parent, _, _ = name.rpartition(".")
@@ -141,7 +142,7 @@ def import_closure(modules: Sequence[str]) -> tuple[list[str], list[str]]:
                 continue
             module = importlib.import_module(name)
         except BaseException as exc:  # noqa: BLE001 - whatever an import raises is the notebook's to meet
-            failed.append(f"{name}: {type(exc).__name__}")
+            failed.append((name, type(exc).__name__))
             continue
         imported.append(name)
         origin = getattr(module, "__file__", None)
@@ -156,7 +157,8 @@ def import_closure(modules: Sequence[str]) -> tuple[list[str], list[str]]:
             if found not in seen:
                 seen.add(found)
                 queue.append(found)
-    return imported, failed
+    # a module that failed by its name may have come in since, with the package that vendors it
+    return imported, [f"{name}: {error}" for name, error in failed if name not in sys.modules]
 
 
 def kernel_startup_modules(timeout: float = 30.0) -> list[str]:
@@ -183,7 +185,7 @@ def kernel_startup_modules(timeout: float = 30.0) -> list[str]:
                     "--HistoryManager.hist_file=:memory:",  # imports what history needs, writes nothing
                 ]
             )
-            os.write(write_end, "\n".join(sorted(sys.modules)).encode())
+            os.write(write_end, "\n".join(sys.modules).encode())  # in the order they were imported
             code = 0
         finally:
             os._exit(code)  # no exit handlers: they are the template's
@@ -305,7 +307,12 @@ def _preload(notebooks: Sequence[str], warm_calls: Sequence[str]) -> list[str]:
     _, failed = import_closure(["ipykernel.kernelapp"])
     startup = kernel_startup_modules()
     failed += import_closure(notebook_imports(Path(p) for p in notebooks))[1]
-    failed += import_closure([m for m in startup if m not in sys.modules])[1]
+    # In the order the kernel imported them: a package that puts its vendored modules on
+    # the path while it imports (debugpy) comes before them. Some names are not importable
+    # as such (a runtime's internal module): the kernel never imports those by name either.
+    _, unimportable = import_closure([m for m in startup if m not in sys.modules])
+    if unimportable:
+        print(f"template: {len(unimportable)} modules of a started kernel are not importable by name (e.g. {unimportable[0]})", file=sys.stderr, flush=True)
     for call in warm_calls:
         module, _, function = call.partition(":")
         try:

@@ -536,7 +536,7 @@ def test_build_ingests_then_runs_all(proj, monkeypatch, capsys):
     from helpers.cli import main
 
     seen = []
-    monkeypatch.setattr(helpers.ingest.run, "run_ingest", lambda **kw: seen.append("ingest") or types.SimpleNamespace(skipped=False, new_dates=["2025-06-30"], reports=[{}] * 5, seconds=1.234))
+    monkeypatch.setattr(helpers.ingest.run, "run_ingest", lambda **kw: seen.append("ingest") or types.SimpleNamespace(skipped=False, new_dates=["2025-06-30"], reports=[{}] * 5, seconds=1.234, set_aside=[]))
 
     def fake_run_dates(dates, **kw):
         seen.append(("run", dates, kw["all_dates"], kw["jobs"], kw["wait"]))

@@ -229,7 +229,7 @@ def run_dates(
             from helpers import tables as datastore
 
             available = datastore.available_dates(snap.path)
-        return _build(dates, snap, all_dates=all_dates, force=force, jobs=jobs, wait=wait, notebooks=notebooks, available=available, reporter=reporter)
+        return _build(dates, snap, all_dates=all_dates, force=force, jobs=jobs, wait=wait, notebooks=notebooks, available=available, reporter=reporter, overrides=overrides)
     finally:
         snap.release()
 
@@ -245,6 +245,7 @@ def _build(
     notebooks: Sequence[str] | None,
     available: Mapping[str, Any],
     reporter: Reporter | None,
+    overrides: Mapping[str, Any] | None = None,
 ) -> RunSummary:
     started = time.perf_counter()
     started_at = history.now_iso()

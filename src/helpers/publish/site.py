@@ -14,9 +14,10 @@ timestamps beyond the revisions', rewritten only when it changes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -136,7 +137,7 @@ def _briefing_kind(kinds: list[str]) -> str | None:
     return next((k for k in BRIEFING_KINDS if k in kinds), None)
 
 
-def trends(dates: list[str]) -> list[tuple[str, list[tuple[str, list[tuple[str, float, str]]]]]]:
+def trends(dates: list[str], read_summary: Callable[[str], Mapping[str, Any] | None] = summaries.read_summary) -> list[tuple[str, list[tuple[str, list[tuple[str, float, str]]]]]]:
     """Per kind of report with at least :data:`TREND_MIN_DATES` published dates: each headline
     label found in at least two of them, with its (date, number, printed value) over time."""
     from helpers.tables import available_dates
@@ -146,7 +147,7 @@ def trends(dates: list[str]) -> list[tuple[str, list[tuple[str, list[tuple[str, 
     for date in sorted(dates):
         if not (folders.date_dir(date) / "briefing.html").is_file():
             continue
-        figures = _headline(summaries.read_summary(date))
+        figures = _headline(read_summary(date))
         kind = _briefing_kind(kinds.get(date, []))
         if figures and kind:
             by_kind.setdefault(kind, []).append((date, figures))
@@ -164,9 +165,9 @@ def trends(dates: list[str]) -> list[tuple[str, list[tuple[str, list[tuple[str, 
     return out
 
 
-def _trends_html(dates: list[str]) -> str:
+def _trends_html(dates: list[str], read_summary: Callable[[str], Mapping[str, Any] | None]) -> str:
     parts = []
-    for kind, charts in trends(dates):
+    for kind, charts in trends(dates, read_summary):
         first, last = charts[0][1][0][0], charts[0][1][-1][0]
         parts.append('<section class="trends">')
         parts.append(f"<h2>{_e(KIND_LABELS.get(kind, OTHER_KIND_LABEL))}: diễn biến qua các kỳ báo cáo</h2>")
@@ -191,7 +192,7 @@ def _revision_note(summary: Mapping[str, Any] | None) -> str:
     return f'<p class="note">Bản sửa đổi lần {rev["number"]}{_e(when)}.</p>'
 
 
-def _article(date: str, manifest: Mapping[str, Any]) -> str:
+def _article(date: str, manifest: Mapping[str, Any], read_summary: Callable[[str], Mapping[str, Any] | None]) -> str:
     folder = folders.date_dir(date)
     href_date = quote(date)
     entry = manifests.date_entry(manifest, date)
@@ -200,7 +201,7 @@ def _article(date: str, manifest: Mapping[str, Any]) -> str:
     has_briefing = (folder / "briefing.html").is_file()
     if has_briefing:
         parts.append(f'<h2><a href="{_e(href_date)}/briefing.html">{_e(vi_date(date))}</a></h2>')
-        summary = summaries.read_summary(date)
+        summary = read_summary(date)
         revised = _revision_note(summary)
         if revised:
             parts.append(revised)
@@ -235,7 +236,8 @@ def _article(date: str, manifest: Mapping[str, Any]) -> str:
 def render_index(manifest: Mapping[str, Any] | None = None) -> str:
     manifest = manifest if manifest is not None else manifests.read_manifest()
     dates = listed_dates()
-    body = ([_trends_html(dates)] if dates else []) + [_article(d, manifest) for d in dates] or ['<p class="muted">Chưa có bản tin nào. Chạy <code>make briefings</code>.</p>']
+    read_summary = functools.lru_cache(maxsize=None)(summaries.read_summary)  # each summary.json read once
+    body = ([_trends_html(dates, read_summary)] if dates else []) + [_article(d, manifest, read_summary) for d in dates] or ['<p class="muted">Chưa có bản tin nào. Chạy <code>make briefings</code>.</p>']
     return "\n".join(
         [
             "<!DOCTYPE html>",

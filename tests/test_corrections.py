@@ -210,3 +210,34 @@ def test_necessary_condition_has_counterexamples_in_the_data(real):
 def test_finding_counts_separate_notes():
     dq = pd.DataFrame({"severity": ["info", "warning", "error", "info"]})
     assert C.finding_counts(dq) == {"contradictions": 2, "notes": 2}
+
+
+def test_association_words_name_the_weak_end_of_the_interval():
+    assert C.association_vi(C.RankCorrelation(0.34, 0.03, 0.61, 34, 0.95)) == "liên hệ vừa phải, cùng chiều (có thể chỉ ở mức rất yếu)"
+    assert C.association_vi(C.RankCorrelation(0.2, -0.1, 0.5, 34, 0.95)).endswith("(chưa chắc chắn có liên hệ thật)")
+    assert C.association_vi(C.RankCorrelation(-0.8, -0.9, -0.75, 34, 0.95)) == "liên hệ chặt, ngược chiều"
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_uncertainty_sentences_for_leaders_have_no_statistics_jargon(seed):
+    from helpers.analysis.ready_but_low import flag_ready_but_low
+    from helpers.report.sections.uncertainty import ready_but_low_uncertainty_vi
+
+    rng = np.random.default_rng(seed)
+    n = 34
+    readiness = pd.DataFrame({"province_code": range(1, n + 1), "readiness_index": rng.uniform(60, 100, n), "green_pct": rng.uniform(70, 100, n)})
+    uptake = pd.DataFrame({"province_code": range(1, n + 1), "online_rate_pct": rng.uniform(30, 100, n)})
+    res = flag_ready_but_low(readiness, uptake, 80.0, 90.0, 70.0)
+    text = " ".join(ready_but_low_uncertainty_vi(res, lambda c: f"T{c}"))
+    assert "liên hệ" in text and "ρ" not in text and "R²" not in text and "p =" not in text
+    counter = C.necessary_condition_counterexamples(res.table, res.table["ready"], ~res.table["low_uptake"])
+    assert ("không phải điều kiện cần" in text) == (len(counter) > 0)
+
+
+def test_wide_table_leaves_non_reports_empty_and_unranked(real):
+    wide = C.bloc_completion_wide_reported(real["bloc_completion"], real["obstacles"])
+    assert len(wide) == 34
+    incomplete = wide[wide["blocs_reported"] < 4]
+    assert incomplete["mean"].isna().all() and wide.loc[wide["blocs_reported"] == 4, "mean"].notna().all()
+    zero_cells = int((real["bloc_completion"]["pct"] == 0).sum())
+    assert int(wide[["party", "council", "committee", "front"]].isna().sum().sum()) == zero_cells

@@ -61,6 +61,22 @@ def bloc_completion_reported(bloc_completion: pd.DataFrame, obstacles: pd.DataFr
     return out
 
 
+def bloc_completion_wide_reported(bloc_completion: pd.DataFrame, obstacles: pd.DataFrame) -> pd.DataFrame:
+    """Appendix 21 as province × bloc (``party, council, committee, front``) with non-reports
+    empty; ``blocs_reported``; ``mean`` of the four only where all four reported (a mean
+    over fewer blocs is not comparable, so it stays empty and out of rankings)."""
+    from helpers.analysis.communes import BLOCS
+
+    reported = bloc_completion_reported(bloc_completion, obstacles)
+    wide = reported.pivot(index="province_code", columns="bloc", values="pct_reported").reindex(columns=list(BLOCS))
+    wide["blocs_reported"] = wide[list(BLOCS)].notna().sum(axis=1)
+    wide["mean"] = wide[list(BLOCS)].mean(axis=1, skipna=False)
+    wide.columns.name = None
+    out = wide.reset_index()
+    out["province_code"] = out["province_code"].astype("int64")
+    return out
+
+
 def rank_with_ties(frame: pd.DataFrame, column: str, n: int, ascending: bool = True) -> pd.DataFrame:
     """The first ``n`` rows by ``column`` and every row tied with the n-th (NaN never ranked).
 
@@ -176,14 +192,24 @@ def spearman_bootstrap(x, y, n_boot: int = 2000, level: float = 0.95, seed: int 
     return RankCorrelation(rho, float(np.quantile(boot, tail)), float(np.quantile(boot, 1 - tail)), len(x), level)
 
 
+_STRENGTH_VI = ((0.1, "rất yếu"), (0.3, "yếu"), (0.5, "vừa phải"), (0.7, "khá chặt"), (float("inf"), "chặt"))
+
+
+def strength_vi(rho: float) -> str:
+    """|ρ| in words (the usual bands: < 0,1 / 0,3 / 0,5 / 0,7)."""
+    return next(word for limit, word in _STRENGTH_VI if abs(rho) < limit)
+
+
 def association_vi(corr: RankCorrelation) -> str:
-    """Plain words for leaders: strength by |ρ|, and 'chưa chắc chắn' when the interval spans 0."""
-    size = abs(corr.rho)
-    strength = "rất yếu" if size < 0.1 else "yếu" if size < 0.3 else "vừa phải" if size < 0.5 else "khá chặt" if size < 0.7 else "chặt"
+    """Plain words for leaders: strength and direction of ρ; the weaker end of the interval
+    when it falls in a lower band; 'chưa chắc chắn' when the interval spans 0."""
     direction = "cùng chiều" if corr.rho > 0 else "ngược chiều"
-    text = f"liên hệ {strength}, {direction}"
+    text = f"liên hệ {strength_vi(corr.rho)}, {direction}"
     if corr.low <= 0 <= corr.high:
-        text += " (chưa chắc chắn có liên hệ thật)"
+        return text + " (chưa chắc chắn có liên hệ thật)"
+    weak_end = corr.low if corr.rho > 0 else corr.high
+    if strength_vi(weak_end) != strength_vi(corr.rho):
+        text += f" (có thể chỉ ở mức {strength_vi(weak_end)})"
     return text
 
 

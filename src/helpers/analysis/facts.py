@@ -196,12 +196,17 @@ class DateFacts:
 
     @cached_property
     def overdue(self) -> pd.DataFrame:
-        return tasks.overdue_tasks(self.table("task_progress"), self.table("task_status"), self.report_date)
+        """Overdue task × province pairs; 'trước ngày X' leaves X − 1 as the last day (issue 13)."""
+        from helpers.analysis.corrections import overdue_as_stated
+
+        return overdue_as_stated(self.table("task_progress"), self.table("task_status"), self.table("deadline_terms"), self.report_date)
 
     @cached_property
     def due_today(self) -> pd.DataFrame:
         """Task × province pairs due on the report date and not done (not yet overdue)."""
-        due = tasks.overdue_tasks(self.table("task_progress"), self.table("task_status"), self.report_date, include_due_today=True)
+        from helpers.analysis.corrections import overdue_as_stated
+
+        due = overdue_as_stated(self.table("task_progress"), self.table("task_status"), self.table("deadline_terms"), self.report_date, include_due_today=True)
         overdue = self.overdue.set_index(["task_id", "province_code"]).index
         return due[~due.set_index(["task_id", "province_code"]).index.isin(overdue)]
 
@@ -345,8 +350,12 @@ class DateFacts:
 
     @cached_property
     def blocs(self) -> pd.DataFrame:
-        """Appendix 21: completion of the four blocs per province, lowest mean first."""
-        return communes.bloc_completion_wide(self.today("bloc_completion")).sort_values("mean")
+        """Appendix 21: completion of the four blocs per province, lowest mean first; a 0% of a
+        province absent from the bloc's obstacle appendix is a non-report (empty), and the mean
+        is only given where all four blocs reported (issue 13)."""
+        from helpers.analysis.corrections import bloc_completion_wide_reported
+
+        return bloc_completion_wide_reported(self.today("bloc_completion"), self.today("obstacles")).sort_values("mean", na_position="last")
 
     @cached_property
     def lowest_listings(self) -> pd.DataFrame:
@@ -533,6 +542,24 @@ class DateFacts:
         """Findings dated this day or about undated documents (the lead's count)."""
         dq = self.table("data_quality")
         return int(((dq["report_date"] == self.report_date) | dq["report_date"].isna()).sum())
+
+    @cached_property
+    def finding_counts(self) -> dict[str, int]:
+        """Of those, contradictions in the sources (warnings, errors) apart from notes (info)."""
+        from helpers.analysis.corrections import finding_counts
+
+        dq = self.table("data_quality")
+        return finding_counts(dq[(dq["report_date"] == self.report_date) | dq["report_date"].isna()])
+
+    @cached_property
+    def silent_before(self) -> pd.DataFrame:
+        """Provinces with every task open on the previous report and every task done on this one:
+        more likely a report not sent than real progress (issue 13)."""
+        from helpers.analysis.corrections import all_open_then_all_done
+
+        status = self.table("task_status")
+        found = all_open_then_all_done(status[status["report_date"] <= self.report_date])
+        return found[found["next_date"] == self.report_date]
 
     # ---- one province (the analyst drill-down) -------------------------------------------------
     @cached_property

@@ -1,14 +1,12 @@
 """General contradiction checks across the tables of one ingest (issue 13, part 3).
 
 Each check states a rule any set of reports must satisfy and returns a ``data_quality``
-row for every place the tables break it; none names a province or a task:
+row for every place the tables break it; none names a province or a task (a task done then not done is ingest's ``done_regression``):
 
 * ``phase2_done_but_overdue``  a province with all its phase-2 tasks done (appendix 1) is
   the unit responsible for an unfinished overdue task (appendix 2);
 * ``overdue_task_also_standing``  a task listed as overdue (appendix 2, which implies a
   deadline) is also listed as standing, with no deadline (appendix 7);
-* ``task_done_then_not_done``  a province done with a task on one daily report and not
-  done on the next;
 * ``body_level_vs_table``  the body calls a dossier table "cấp tỉnh" (province level) while
   it is at least as large as the commune-level table for every province — it holds all
   levels;
@@ -27,7 +25,7 @@ import pandas as pd
 
 def findings(tables: dict) -> list[dict]:
     rows: list[dict] = []
-    for check in (_phase2_done_but_overdue, _overdue_task_also_standing, _task_done_then_not_done, _body_level_vs_table, _percentages_rounded_and_truncated):
+    for check in (_phase2_done_but_overdue, _overdue_task_also_standing, _body_level_vs_table, _percentages_rounded_and_truncated):
         rows.extend(check(tables))
     return rows
 
@@ -84,23 +82,6 @@ def _overdue_task_also_standing(tables: dict, similarity: float = 0.8) -> list[d
     return out
 
 
-def _task_done_then_not_done(tables: dict) -> list[dict]:
-    status = tables.get("task_status")
-    if status is None or status.empty:
-        return []
-    dates = sorted(status["report_date"].unique())
-    out = []
-    for first, second in zip(dates, dates[1:]):
-        a = status[status["report_date"] == first].set_index(["task_id", "province_code"])["done"]
-        b = status[status["report_date"] == second].set_index(["task_id", "province_code"])["done"]
-        both = pd.concat({"first": a, "second": b}, axis=1, join="inner")
-        for (task_id, code), _ in both[both["first"].astype(bool) & ~both["second"].astype(bool)].iterrows():
-            out.append(_finding(second, f"{_file_of(tables, 'daily_readiness', second)} {task_id}", "task_done_then_not_done",
-                                f"province {int(code)}: task {task_id} done on {first} and not done on {second}"))
-    return out
-
-
-_TABLE_RE = re.compile(r"bang\s+(i+)\b")
 
 
 def table_holds_all_levels(dossiers: pd.DataFrame, report_date: str) -> int | None:

@@ -21,7 +21,7 @@ from helpers.analysis.facts import DateFacts
 from helpers.atomic import write_text_atomic
 from helpers.report import summary as summary_json
 from helpers.report.render import Html
-from helpers.report.sections import changes, claims, communes, directives, header, lead, quality, ready_but_low, tasks, trends, uptake, vendors
+from helpers.report.sections import changes, claims, communes, directives, header, lead, plan02_tasks, quality, ready_but_low, tasks, trends, uptake, vendors
 from helpers.report.sections.sources import Sources
 from helpers.tables import load_table
 
@@ -34,6 +34,7 @@ SECTIONS = {
     "task_trends": (trends.tasks_html, trends.tasks_frame),
     "directives": (directives.html, directives.frame),
     "communes": (communes.html, communes.frame),
+    "plan02_tasks": (plan02_tasks.html, plan02_tasks.frame),
     "uptake": (uptake.html, uptake.frame),
     "ready_but_low": (ready_but_low.html, ready_but_low.frame),
     "plan02_trends": (trends.plan02_html, trends.plan02_frame),

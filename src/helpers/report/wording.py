@@ -170,7 +170,6 @@ CHECK_LABELS_VI: dict[str, str] = {
     # cross-table and cross-report checks (helpers.ingest.consistency)
     "phase2_done_but_overdue": "Tỉnh đã xong mọi nhiệm vụ giai đoạn 2 (Phụ lục 1) nhưng vẫn có nhiệm vụ quá hạn (Phụ lục 2)",
     "overdue_task_also_standing": "Một nhiệm vụ vừa quá hạn (Phụ lục 2) vừa là nhiệm vụ thường xuyên, không có thời hạn (Phụ lục 7)",
-    "task_done_then_not_done": "Tỉnh đã hoàn thành nhiệm vụ ở báo cáo trước nhưng chưa hoàn thành ở báo cáo sau",
     "body_level_vs_table": "Phần thân gọi bảng là “cấp tỉnh” nhưng bảng gồm cả cấp xã",
     "percentages_rounded_and_truncated": "Cùng một báo cáo có tỷ lệ làm tròn và tỷ lệ bị cắt bớt chữ số",
     # checks of the ingest (spellings, consecutive reports)

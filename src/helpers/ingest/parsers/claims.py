@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from helpers.ingest.numbers import parse_vn_int, parse_vn_pct
-from helpers.ingest.provinces import lookup
+from helpers.ingest.provinces import lookup, read_province
 from helpers.ingest.rawtext import RawReport
 
 COLUMNS = [
@@ -172,7 +172,7 @@ def _provinces_in(text: str) -> list[int] | None:
         return None
     codes: list[int] = []
     for item in items:
-        code = lookup(item)
+        code = read_province(item)[0]  # a named list: OCR-damaged names read as the parsers read them
         if code is not None:
             codes.append(code)
             continue

@@ -67,21 +67,27 @@ def frame(f: DateFacts) -> pd.DataFrame | None:
 def _blocs(f: DateFacts, sources: Sources) -> Html:
     cite21 = sources.cite(PLAN02, "Phụ lục 21", f.report_date)
     cite9 = sources.cite(PLAN02, "Phụ lục 9–12", f.report_date)
-    wide, lowest = f.blocs, f.lowest_listings
+    from helpers.analysis.corrections import rank_with_ties
+
+    every, lowest = f.blocs, f.lowest_listings
+    wide = every[every["mean"].notna()]  # provinces that reported all four blocs
+    lowest_blocs = rank_with_ties(wide, "mean", BLOC_ROWS)  # provinces tied with the last place stay in
+    incomplete = int((every["blocs_reported"] < 4).sum())
     criteria = int(lowest["criteria"].iloc[0]) if len(lowest) else 0
     return join(
         [
             heading(3, "Hoàn thành tiêu chí giai đoạn 2 ở 4 khối cấp tỉnh"),
             para(
-                f"Tỷ lệ hoàn thành bình quân 4 khối (Đảng, HĐND, UBND, MTTQ) dao động từ {fmt_pct(wide['mean'].min())} "
+                f"Ở {len(wide)} tỉnh báo cáo đủ 4 khối, tỷ lệ hoàn thành bình quân (Đảng, HĐND, UBND, MTTQ) dao động từ {fmt_pct(wide['mean'].min())} "
                 f"({f.short(wide['province_code'].iloc[0])}) đến {fmt_pct(wide['mean'].max())} ({f.short(wide['province_code'].iloc[-1])}); "
-                f"trung vị {fmt_pct(wide['mean'].median())}. Bảng dưới liệt kê {BLOC_ROWS} tỉnh thấp nhất.",
+                f"trung vị {fmt_pct(wide['mean'].median())}. Bảng dưới liệt kê {len(lowest_blocs)} tỉnh thấp nhất (kể cả tỉnh đồng hạng). "
+                f"{incomplete} tỉnh chưa báo cáo đủ 4 khối (Phụ lục 21 ghi 0% cho khối chưa báo cáo): không tính là 0% và không xếp hạng.",
                 cite21,
             ),
             table(
-                wide.head(BLOC_ROWS).assign(name=wide["province_code"].map(f.short)),
+                lowest_blocs.assign(name=lowest_blocs["province_code"].map(f.short)),
                 [("name", "Tỉnh", f_text), ("party", "Đảng", f_pct), ("council", "HĐND", f_pct), ("committee", "UBND", f_pct), ("front", "MTTQ", f_pct), ("mean", "Bình quân", f_pct)],
-                caption=f"Tỷ lệ hoàn thành tiêu chí giai đoạn 2 theo khối ({BLOC_ROWS} tỉnh thấp nhất)",
+                caption=f"Tỷ lệ hoàn thành tiêu chí giai đoạn 2 theo khối ({len(lowest_blocs)} tỉnh thấp nhất)",
                 cite=cite21,
                 numeric=("party", "council", "committee", "front", "mean"),
             ),

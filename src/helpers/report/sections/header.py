@@ -33,11 +33,11 @@ def data_available(f: DateFacts) -> Html:
     if f.has(DAILY):
         lines.append("tiến độ các nhiệm vụ sẵn sàng của 34 tỉnh, thành phố (báo cáo ngày của Bộ KH&CN)")
     if f.has(PLAN02):
-        lines.append("mức độ sẵn sàng của 3.321 xã, phường, hồ sơ nộp trực tuyến trên Cổng DVCQG và các vướng mắc (báo cáo Kế hoạch 02)")
+        lines.append("tiến độ nhiệm vụ giai đoạn 2 theo tỉnh, nhiệm vụ quá hạn, mức độ sẵn sàng của 3.321 xã, phường, hồ sơ nộp trực tuyến trên Cổng DVCQG và các vướng mắc (báo cáo Kế hoạch 02)")
     if f.has(DIRECTIVES):
         lines.append("các chỉ đạo của Phó Thủ tướng kèm thời hạn")
     missing = []
-    if not f.has(DAILY):
+    if not f.has(DAILY) and not f.has(PLAN02):  # plan-02 has its own task appendices (1–3)
         missing.append("tiến độ nhiệm vụ theo tỉnh (chỉ có trong báo cáo ngày tháng 6)")
     if not f.has(PLAN02):
         missing.append("mức sẵn sàng cấp xã và tỷ lệ nộp trực tuyến (chỉ có trong báo cáo Kế hoạch 02)")

@@ -57,6 +57,11 @@ def task_sentences(f: DateFacts) -> list[Sentence]:
     if len(reopened):
         names = ", ".join(sorted({f.short(c) for c in reopened["province_code"]}))
         out.append(Sentence("warning", f"Cần kiểm tra: {names} được báo đã xong rồi lại chưa xong ở {len(reopened)} nhiệm vụ.", cite))
+    silent = f.silent_before
+    if len(silent):
+        names = ", ".join(f.short(c) for c in silent["province_code"])
+        first = vn_date(silent["report_date"].iloc[0])
+        out.append(Sentence("warning", f"{names} chưa xong nhiệm vụ nào ngày {first} rồi xong tất cả ở báo cáo này: nhiều khả năng ngày {first} các tỉnh này chưa báo cáo.", cite))
     return out
 
 
@@ -110,7 +115,8 @@ def sentences(f: DateFacts) -> list[Sentence]:
     if f.has(PLAN02):
         out += plan02_sentences(f)
     if f.findings_dated_or_undated:
-        out.append(Sentence("warning", f"{f.findings_dated_or_undated} phát hiện về chất lượng số liệu nguồn (chỗ nguồn tự mâu thuẫn) được ghi ở mục cuối bản tin."))
+        counts = f.finding_counts
+        out.append(Sentence("warning", f"{counts['contradictions']} chỗ nguồn tự mâu thuẫn và {counts['notes']} ghi chú về số liệu nguồn được ghi ở mục cuối bản tin."))
     return out[:MAX_SENTENCES]
 
 

@@ -22,12 +22,10 @@ def html(f: DateFacts, sources: Sources) -> Html:
         return EMPTY
     res = f.ready_but_low
     cite = sources.cite(PLAN02, "Phụ lục 4, 5 và 8", f.report_date)
-    honest = (
-        f"Trên {res.n} tỉnh, tương quan hạng Spearman giữa chỉ số sẵn sàng và tỷ lệ nộp trực tuyến là ρ = {fmt_num(res.rho)} (p = {fmt_num(res.p_value, 3)}, n = {res.n}): "
-        + ("mối liên hệ dương nhưng yếu; " if res.rho > 0 else "không có mối liên hệ dương; ")
-        + f"đường hồi quy giải thích {fmt_pct(100 * res.r_squared, 1)} chênh lệch giữa các tỉnh. "
-        "Hạ tầng đầy đủ là điều kiện cần, chưa đủ để người dân chuyển sang nộp trực tuyến."
-    )
+    from helpers.report.sections.uncertainty import ready_but_low_uncertainty_vi
+
+    # plain words for leaders (issue 13); rho, p and R² stay in the method note and the analysts' notebook
+    honest = " ".join(ready_but_low_uncertainty_vi(res, f.short))
     parts = [
         heading(2, "Hạ tầng sẵn sàng nhưng người dân ít nộp trực tuyến"),
         para(

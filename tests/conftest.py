@@ -1,14 +1,40 @@
-"""Shared fixtures: the project root, the real raw reports, and an ingested copy."""
+"""Shared fixtures: the project root, fixture copies of the raw reports, and an ingested copy.
+
+Tests never read the live ``data/raw``, ``data/processed`` or ``outputs``: reports come
+from ``tests/fixtures/raw`` (byte-identical copies, hashes in its README) and every
+build runs in a temporary project root. ``BRIEFINGS_ROOT`` points at an empty
+temporary root for the whole session, so code that falls back to the default root
+finds no data instead of the live reports.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-RAW = ROOT / "data" / "raw"
+FIXTURES = ROOT / "tests" / "fixtures"
+RAW = FIXTURES / "raw"
+
+# Set at import, before any test module imports helpers (config reads it on every call).
+_EMPTY_ROOT = Path(tempfile.mkdtemp(prefix="briefings-empty-root-"))
+os.environ["BRIEFINGS_ROOT"] = str(_EMPTY_ROOT)
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_EMPTY_ROOT, ignore_errors=True)
+
+
+def copy_raw_fixtures(target: Path) -> Path:
+    """A writable copy of the fixture reports (with their README) at ``target``."""
+    shutil.copytree(RAW, target)
+    for path in target.iterdir():
+        path.chmod(0o644)
+    return target
 
 
 @pytest.fixture(scope="session")
@@ -23,7 +49,7 @@ def raw_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def ingested(tmp_path_factory) -> Path:
-    """data/processed built once per test session from the real raw reports (in a temp dir)."""
+    """data/processed built once per test session from the fixture reports (in a temp dir)."""
     from helpers.ingest.run import run_ingest
 
     processed = tmp_path_factory.mktemp("processed") / "processed"
@@ -33,20 +59,14 @@ def ingested(tmp_path_factory) -> Path:
 
 @pytest.fixture()
 def raw_copy(tmp_path) -> Path:
-    """A writable copy of data/raw for tests that damage reports."""
-    target = tmp_path / "raw"
-    shutil.copytree(RAW, target)
-    for path in target.iterdir():
-        path.chmod(0o644)
-    return target
+    """A writable copy of the fixture reports for tests that damage them."""
+    return copy_raw_fixtures(tmp_path / "raw")
 
 
 def make_project_copy(target: Path) -> Path:
-    """A project root for BRIEFINGS_ROOT: copies of data/raw, params and notebooks, empty outputs."""
+    """A project root for BRIEFINGS_ROOT: copies of the fixture reports, params and notebooks, empty outputs."""
     (target / "data" / "processed").mkdir(parents=True)
-    shutil.copytree(RAW, target / "data" / "raw")
-    for path in (target / "data" / "raw").iterdir():
-        path.chmod(0o644)
+    copy_raw_fixtures(target / "data" / "raw")
     shutil.copytree(ROOT / "params", target / "params")
     shutil.copytree(ROOT / "notebooks", target / "notebooks")
     (target / "outputs").mkdir()

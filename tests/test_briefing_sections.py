@@ -1,47 +1,72 @@
-"""The briefing's building blocks on the real tables: numbers, wording, absent sections, escaping."""
+"""The briefing's building blocks on the real tables: facts, wording, absent sections, escaping."""
 
 from __future__ import annotations
+
+import html as html_lib
+import json
 
 import pandas as pd
 import pytest
 
-from helpers.report import Briefing
-from helpers.report.drilldown import ProvinceDrilldown, resolve_province
-from helpers.report.render import esc, table
-from helpers.report.sections.sources import vn_date, vn_datetime
+from helpers.analysis import tasks as J
+from helpers.analysis.facts import DateFacts
 from helpers.errors import InputError
 from helpers.ingest.run import data_dictionary_markdown
-from helpers.analysis import tasks as J
-from helpers.analysis.facts import key_metrics
+from helpers.report import Briefing
+from helpers.report.document import SECTIONS
+from helpers.report.drilldown import ProvinceDrilldown, resolve_province
+from helpers.report.formats import vn_date, vn_datetime
+from helpers.report.render import Html, esc, inline, para, table
+from helpers.tables import load_table
 
 from conftest import ROOT
 
 THRESHOLDS = {"readiness_index_min": 80.0, "green_pct_min": 90.0, "online_rate_min_pct": None, "volume_index_low": 0.5, "small_group_n": 3}
 LANG_SON, HCMC = 20, 79
+SEPTEMBER_COMPARISONS = ["2025-06-30", "2025-06-27"]  # params/2025-09-22.yaml
 
 
-@pytest.fixture(scope="module")
-def tables(ingested):
-    b = Briefing("2025-09-22", THRESHOLDS, ingested)
-    return {name: b.table(name) for name in ("task_progress", "task_status", "commune_status", "dossiers")}
+def facts(ingested, date: str, comparison_dates=()) -> DateFacts:
+    return DateFacts(date, lambda name: load_table(name, ingested), THRESHOLDS, comparison_dates)
 
 
-def test_key_metrics_june(tables):
-    m = key_metrics(tables, "2025-06-30")
+def test_comparable_figures_june(ingested):
+    m = facts(ingested, "2025-06-30").comparable
     assert m["tasks_complete"] == 25
     assert m["task_province_done"] == 882
     assert m["provinces_with_open_tasks"] == 2
-    m27 = key_metrics(tables, "2025-06-27")
+    m27 = facts(ingested, "2025-06-27").comparable
     assert m27["task_province_done"] == 623
     assert m27["task_province_done_pct"] == pytest.approx(100 * 623 / 884)
 
 
-def test_key_metrics_september(tables):
-    m = key_metrics(tables, "2025-09-22")
+def test_comparable_figures_september(ingested):
+    m = facts(ingested, "2025-09-22").comparable
     assert m["communes_green"] == 2821
     assert m["dossiers_total"] == 18072849
     assert m["online_rate_national_all_pct"] == pytest.approx(100 * 13927389 / 18072849)
     assert "tasks_complete" not in m
+
+
+def test_index_headline_and_changes_come_from_the_same_facts(ingested):
+    b = Briefing("2025-06-30", THRESHOLDS, ingested)
+    now = b.facts.comparable
+    changes = b.facts.changes.set_index("name")
+    assert changes["after"].to_dict() == pytest.approx(now)
+    assert changes["before"].to_dict() == pytest.approx(b.facts.previous.comparable)
+    headline = {h["label"]: h["value"] for h in b.summary["headline"]}
+    assert headline["Tỉnh còn nhiệm vụ chưa xong"] == str(now["provinces_with_open_tasks"])
+    assert headline["Nhiệm vụ đã xong ở cả 34 tỉnh"] == f"{now['tasks_complete']}/{b.summary['metrics']['tasks']}"
+    assert b.summary["metrics"]["task_province_done"] == now["task_province_done"]
+
+
+def test_summary_is_json_and_has_what_the_index_reads(ingested):
+    for date in ("2025-06-27", "2025-09-22"):
+        summary = Briefing(date, THRESHOLDS, ingested).summary
+        assert json.loads(json.dumps(summary)) == summary
+        assert summary["report_date"] == date and summary["headline"] and summary["metrics"]
+        assert all(set(h) == {"label", "value"} and isinstance(h["value"], str) for h in summary["headline"])
+    assert "ready_but_low" not in Briefing("2025-06-27", THRESHOLDS, ingested).summary
 
 
 def test_lead_summary_has_three_to_six_sentences_from_the_data(ingested):
@@ -63,26 +88,43 @@ def test_lead_summary_has_three_to_six_sentences_from_the_data(ingested):
 
 def test_sections_without_data_are_left_out_and_said_once(ingested):
     june = Briefing("2025-06-27", THRESHOLDS, ingested)
-    assert june.commune_readiness().body == "" and june.online_uptake().body == "" and june.ready_but_low().body == ""
+    for name in ("communes", "uptake", "ready_but_low", "plan02_trends", "vendors"):
+        assert june.section(name).body == "" and june.table_behind(name) is None, name
     said = june.data_available().body
     assert "Không có số liệu về" in said and "lược bỏ" in said
     sept = Briefing("2025-09-22", THRESHOLDS, ingested)
-    assert sept.june_readiness().body == ""
+    assert sept.section("tasks").body == "" and sept.table_behind("tasks") is None
     assert "tiến độ nhiệm vụ theo tỉnh" in sept.data_available().body
 
 
 def test_changes_since_previous(ingested):
-    first = Briefing("2025-06-27", THRESHOLDS, ingested).changes_since_previous().body
+    first = Briefing("2025-06-27", THRESHOLDS, ingested).section("changes").body
     assert "đầu tiên" in first
-    second = Briefing("2025-06-30", THRESHOLDS, ingested).changes_since_previous().body
+    second = Briefing("2025-06-30", THRESHOLDS, ingested).section("changes").body
     assert "623" in second and "882" in second and "259" in second
-    sept = Briefing("2025-09-22", THRESHOLDS, ingested).changes_since_previous().body
+    sept = Briefing("2025-09-22", THRESHOLDS, ingested, SEPTEMBER_COMPARISONS).section("changes").body
     assert "30/6/2025" in sept and "<table" not in sept  # different kinds of report: nothing shared
+
+
+def test_comparison_dates_drive_the_comparisons(ingested):
+    # without comparison dates: the previous report of the same kind (none before the first plan-02 report)
+    alone = Briefing("2025-09-22", THRESHOLDS, ingested)
+    assert alone.facts.previous_date is None and "đầu tiên" in alone.section("changes").body
+    assert alone.facts.laggards.earlier_date == "2025-06-27"  # every earlier daily report: the earliest
+    only_30 = Briefing("2025-09-22", THRESHOLDS, ingested, ["2025-06-30"])
+    assert only_30.facts.previous_date == "2025-06-30" and "30/6/2025" in only_30.section("changes").body
+    assert only_30.facts.laggards.earlier_date == "2025-06-30"
+    assert "Nhiệm vụ chưa xong 30/6/2025" in only_30.section("plan02_trends").body
+    only_27 = Briefing("2025-09-22", THRESHOLDS, ingested, ["2025-06-27"])
+    assert "27/6/2025" in only_27.section("changes").body
+    # a daily report's predecessor, given as a comparison date or found by kind: the same table
+    given = Briefing("2025-06-30", THRESHOLDS, ingested, ["2025-06-27"]).section("changes").body
+    assert given == Briefing("2025-06-30", THRESHOLDS, ingested).section("changes").body
 
 
 def test_ready_but_low_summary_and_paragraphs(ingested):
     b = Briefing("2025-09-22", THRESHOLDS, ingested)
-    html = b.ready_but_low().body
+    html = b.section("ready_but_low").body
     flagged = b.summary["ready_but_low"]
     assert flagged[0]["province_code"] == LANG_SON and flagged[0]["online_rate_pct"] == pytest.approx(34.50, abs=0.01)
     assert {"province_code", "province_name", "readiness", "online_rate_pct"} <= set(flagged[0])
@@ -94,14 +136,13 @@ def test_ready_but_low_summary_and_paragraphs(ingested):
 
 def test_volume_index_of_ho_chi_minh_city(ingested):
     b = Briefing("2025-09-22", THRESHOLDS, ingested)
-    row = b.volume.by_province.set_index("province_code").loc[HCMC]
+    row = b.facts.volume.by_province.set_index("province_code").loc[HCMC]
     assert (row["day_total"], row["june_daily_avg"]) == (1889, 17133)
     assert row["volume_index"] == pytest.approx(1889 / 17133)
 
 
 def test_threshold_from_params_changes_the_flags(ingested):
     strict = Briefing("2025-09-22", {**THRESHOLDS, "online_rate_min_pct": 50.0}, ingested)
-    strict.ready_but_low()
     codes = [r["province_code"] for r in strict.summary["ready_but_low"]]
     assert codes == [LANG_SON, 14]  # only Lạng Sơn (34,50%) and Sơn La (45,04%) are below 50%
 
@@ -145,7 +186,7 @@ def test_committed_data_dictionary_is_up_to_date():
 
 
 def test_every_finding_of_the_real_reports_has_a_vietnamese_label(ingested):
-    from helpers.report.sections.quality import CHECK_LABELS_VI
+    from helpers.report.wording import CHECK_LABELS_VI
 
     dq = pd.read_csv(ingested / "data_quality.csv")
     missing = sorted(set(dq["check"]) - set(CHECK_LABELS_VI))
@@ -176,13 +217,44 @@ def test_drilldown_lists_the_findings_of_its_own_date(ingested):
     sept = ProvinceDrilldown("2025-09-22", None, THRESHOLDS, ingested)
     dq = june.table("data_quality")
     for d in (june, sept):
-        mine = d.findings_today
+        mine = d.facts.findings
         files = set(mine["source"].str.split(" ").str[0])
-        assert files <= set(d.reports_today["file"]) | set(d.table("reports").loc[lambda r: r["report_date"].isna(), "file"])
-        html = d.all_data_quality().body
+        assert files <= set(d.facts.reports_today["file"]) | set(d.table("reports").loc[lambda r: r["report_date"].isna(), "file"])
+        html = d.data_quality().body
         assert html.count("<tr>") == len(mine) + 1  # header + one row per finding of the date
         others = len(dq) - len(mine)
         assert f"{others} phát hiện khác" in html
     # every finding is listed by the drill-down of some date (or is about an undated document)
-    listed = set(june.findings_today.index) | set(sept.findings_today.index) | set(ProvinceDrilldown("2025-06-30", None, THRESHOLDS, ingested).findings_today.index)
+    listed = set(june.facts.findings.index) | set(sept.facts.findings.index) | set(ProvinceDrilldown("2025-06-30", None, THRESHOLDS, ingested).facts.findings.index)
     assert listed == set(dq.index)
+
+
+def test_text_is_escaped_once_and_fragments_are_kept():
+    hostile = 'Tỉnh <b>"A"</b> & \'B\''
+    assert inline(hostile).body == html_lib.escape(hostile, quote=True)  # the quotes as the published pages write them
+    marker = Html('<sup class="fn">1</sup>')
+    body = para(hostile, marker, cls="method").body
+    assert body == f'<p class="method">{esc(hostile)}<sup class="fn">1</sup></p>'
+    assert (marker + "<i>").body == '<sup class="fn">1</sup>&lt;i&gt;'
+    assert not Html("") and Html("x")
+
+
+def test_every_section_shows_analysts_its_table(ingested):
+    for date, comparisons in (("2025-06-30", ["2025-06-27"]), ("2025-09-22", SEPTEMBER_COMPARISONS)):
+        b = Briefing(date, THRESHOLDS, ingested, comparisons)
+        for name in SECTIONS:
+            shown, behind = b.section(name).body, b.table_behind(name)
+            if shown and "<table" in shown:
+                assert isinstance(behind, pd.DataFrame) and len(behind), (date, name)
+            if not shown:
+                assert behind is None, (date, name)
+
+
+def test_drilldown_sections_have_their_tables(ingested):
+    d = ProvinceDrilldown("2025-09-22", "Lạng Sơn", THRESHOLDS, ingested)
+    assert set(d.uptake_frame()["province_code"]) == {LANG_SON}
+    assert set(d.vendors_frame()["province_code"]) == {LANG_SON}
+    assert len(d.communes_frame()) == 16 and "Lạng Sơn" in d.communes().body
+    assert d.obstacles_frame()["themes"].str.len().gt(0).all()
+    june = ProvinceDrilldown("2025-06-27", "Lạng Sơn", THRESHOLDS, ingested)
+    assert june.communes_frame() is None and "Kế hoạch 02" in june.communes().body

@@ -3,8 +3,9 @@ times, give the same bytes: the tables in data/processed and every published fil
 (briefing, drill-down, summary.json, index.html). Build times live in manifest.json only.
 
 The second build starts every kernel cold (``BRIEFINGS_WARM_KERNELS=0``), the first
-forks them from the warm kernel template (helpers.publish.forkserver): the same bytes
-also show that a warm kernel computes what a fresh ``python -m ipykernel`` does."""
+forks them from the warm kernel template (the plug-in helpers.publish.warm_kernels): the
+same bytes also show that a warm kernel computes what a fresh ``python -m ipykernel``
+does."""
 
 from __future__ import annotations
 

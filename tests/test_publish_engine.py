@@ -69,17 +69,26 @@ class Lines:
         return "\n".join(self.out + self.err)
 
 
-def fake_kernel(monkeypatch, fail: set[str] = frozenset()):
-    """Replace the papermill run: the 'executed' notebook is with_outputs.ipynb."""
+def summary_output(summary: dict):
+    """The output helpers.report.glue.show_summary displays."""
+    from helpers.report.glue import MACHINE_OUTPUT_TAG, SUMMARY_MIME
+
+    return nbformat.v4.new_output("display_data", data={SUMMARY_MIME: summary}, metadata={"tags": [MACHINE_OUTPUT_TAG]})
+
+
+def fake_kernel(monkeypatch, fail: set[str] = frozenset(), no_summary: bool = False):
+    """Replace the papermill run: the 'executed' notebook is with_outputs.ipynb (the
+    briefing's also displays its summary, unless ``no_summary``)."""
     calls = []
 
-    def run_notebook(source, output, parameters, *, cwd, source_rel, output_rel, kernel_name="python3", cell_timeout=0, path_aliases=None):
+    def run_notebook(source, output, parameters, *, cwd, source_rel, output_rel, kernel_name="vn-briefings", cell_timeout=0, path_aliases=None, kernel_provisioner=None):
         calls.append((Path(source).stem, parameters["report_date"]))
         nb = nbformat.read(FIXTURES / "with_outputs.ipynb", as_version=4)
-        execute.write_notebook(nb, output)
         name = Path(source).stem
-        if name == "briefing":
-            summaries.write_summary(parameters["output_dir"], [("Tỉnh", "34"), ("Ngày", parameters["report_date"])])
+        if name == "briefing" and not no_summary:
+            summary = {"headline": [{"label": "Tỉnh", "value": "34"}, {"label": "Ngày", "value": parameters["report_date"]}], "metrics": {"x": 1.5}}
+            nb.cells.append(nbformat.v4.new_code_cell("show_summary(b.summary)", outputs=[summary_output(summary)]))
+        execute.write_notebook(nb, output)
         if name in fail:
             return execute.ExecResult(nb=nb, seconds=0.01, failure=execute.Failure("ValueError", "boom", cell=4, cells=5, exec_count=3))
         return execute.ExecResult(nb=nb, seconds=0.01)
@@ -241,6 +250,49 @@ def test_failed_notebook_summary_and_no_earlier_briefing(proj, monkeypatch):
     assert [p.name for p in d.iterdir()] == ["failed"]
     html = (folders.outputs_dir() / "index.html").read_text(encoding="utf-8")
     assert "Chưa có bản tin cho ngày này" in html and f"{DATE}/failed/briefing.ipynb" in html
+
+
+def test_summary_json_is_what_the_briefing_displayed(proj, monkeypatch):
+    """The engine writes summary.json from the summary output of the executed briefing
+    (helpers.report.glue); the executed notebook keeps that output, the HTML does not."""
+    fake_kernel(monkeypatch)
+    assert build()[0].exit_code == 0
+    d = folders.date_dir(DATE)
+    expected = {"headline": [{"label": "Tỉnh", "value": "34"}, {"label": "Ngày", "value": DATE}], "metrics": {"x": 1.5}}
+    assert (d / "summary.json").read_text(encoding="utf-8") == json.dumps(expected, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    assert "application/vnd.vn-briefings.summary+json" in (d / "briefing.ipynb").read_text(encoding="utf-8")
+    html = (d / "briefing.html").read_text(encoding="utf-8")
+    assert "vn-briefings.summary" not in html and "show_summary" not in html and "&quot;headline&quot;" not in html and '"headline"' not in html
+    assert not (d / "province_drilldown.ipynb").read_text(encoding="utf-8").count("vn-briefings.summary")
+
+
+def test_a_briefing_without_summary_fails_its_date(proj, monkeypatch):
+    fake_kernel(monkeypatch, no_summary=True)
+    summary, lines = build()
+    assert summary.exit_code == 1 and summary.failed == [DATE]
+    assert lines.err[0] == (
+        f"FAILED {DATE} briefing.ipynb: NoSummary: the notebook displayed no application/vnd.vn-briefings.summary+json output "
+        f"(its last cell calls helpers.report.glue.show_summary); executed notebook: outputs/{DATE}/failed/briefing.ipynb (no earlier briefing for this date)"
+    )
+    assert [p.name for p in folders.date_dir(DATE).iterdir()] == ["failed"]
+
+
+def test_a_missing_kernelspec_is_one_line_and_exit_2(proj, monkeypatch, capsys):
+    from helpers.cli import main
+
+    calls = fake_kernel(monkeypatch)
+    monkeypatch.setattr(plan, "KERNEL_NAME", "vn-briefings-not-installed")
+    assert main(["run", "--date", DATE]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0, err
+    assert "kernel 'vn-briefings-not-installed' is not installed in " in err and "make .venv/.installed" in err and "ipykernel install --sys-prefix" in err
+    assert calls == [] and not folders.date_dir(DATE).exists()
+
+
+def test_notebooks_name_the_projects_kernel():
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted(FIXTURES.glob("*.ipynb")):
+        spec = nbformat.read(path, as_version=4).metadata.kernelspec
+        assert (spec.name, spec.display_name, spec.language) == (plan.KERNEL_NAME, "Python (vn-briefings)", "python"), path
 
 
 def test_interrupted_swap_is_recovered(proj):
@@ -544,12 +596,14 @@ def test_real_papermill_build_failure_and_determinism(proj, capsys):
     d = folders.date_dir(DATE)
     html = (d / "briefing.html").read_text(encoding="utf-8")
     assert "<title>Bản tin thử nghiệm</title>" in html and f"Ngày {DATE}: 2 báo cáo" in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "write_summary" not in html and "injected-parameters" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "show_summary" not in html and "injected-parameters" not in html
+    assert "vn-briefings.summary" not in html and "Số báo cáo" not in html  # the summary is for the engine and the index
     summary = json.loads((d / "summary.json").read_text(encoding="utf-8"))
     assert summary["headline"] == [{"label": "Số báo cáo", "value": "2"}, {"label": "Ngưỡng sẵn sàng", "value": "80"}]
     nb_text = (d / "briefing.ipynb").read_text(encoding="utf-8")
     assert "start_time" not in nb_text and "end_time" not in nb_text and '"execution"' not in nb_text
     assert "import csv" in nb_text  # the executed notebook keeps its code
+    assert "application/vnd.vn-briefings.summary+json" in nb_text  # and the summary the engine read
     assert '"id": "injected-parameters"' in nb_text
     drill = (d / "province_drilldown.html").read_text(encoding="utf-8")
     assert "tỉnh: (tất cả)" in drill

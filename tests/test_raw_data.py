@@ -1,4 +1,7 @@
-"""Raw data is immutable: every file in data/raw is listed in its README with its SHA-256."""
+"""The fixture reports are immutable: every file in tests/fixtures/raw is listed in its README with its SHA-256.
+
+The live data/raw is not tested here (reports come and go there); the fixtures are
+the copies every test builds from."""
 
 from __future__ import annotations
 
@@ -19,13 +22,13 @@ def _readme_hashes() -> dict[str, str]:
 
 def test_every_raw_file_is_documented_with_its_hash():
     files = {p.name for p in RAW.iterdir() if p.is_file() and p.name != "README.md"}
-    assert files == set(_readme_hashes()), "data/raw and its README list different files"
+    assert files == set(_readme_hashes()), "tests/fixtures/raw and its README list different files"
 
 
 def test_raw_files_are_unchanged():
     for name, expected in _readme_hashes().items():
         actual = hashlib.sha256((RAW / name).read_bytes()).hexdigest()
-        assert actual == expected, f"{name} changed: raw data must never be edited"
+        assert actual == expected, f"{name} changed: fixture reports must never be edited"
 
 
 def test_the_five_source_reports_are_present():

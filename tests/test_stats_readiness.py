@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 
 import pandas as pd
 import pytest
 
+from analysis_tables import real_table
 from helpers.analysis import communes as R
 
 DATE = "2025-09-22"
 REPORT = "plan02_report_2025-09-22.txt"
-
-
-def real_table(request, name: str) -> pd.DataFrame:
-    """A real table of the 22/9 report from the session's ingested copy (skipped until the parsers exist)."""
-    if importlib.util.find_spec("helpers.ingest.parsers.plan02") is None:
-        pytest.skip("the plan-02 parser is not written yet")
-    from helpers.tables import load_table
-
-    processed = request.getfixturevalue("ingested")
-    if not (processed / f"{name}.csv").exists():
-        pytest.skip(f"the parsers do not produce {name} yet")
-    table = load_table(name, processed)
-    return table[table["report_date"] == DATE] if "report_date" in table.columns else table
 
 
 # ---------------------------------------------------------------- synthetic
@@ -106,11 +93,14 @@ def test_readiness_table_joins_index_and_green_share():
 
 
 def test_describe_index_lists_indicators_and_weights_in_vietnamese():
-    text = R.describe_index()
+    from helpers.report.wording import INDICATOR_SHORT_LABELS_VI, describe_index
+
+    text = describe_index()
     assert "11 chỉ tiêu" in text and "bình quân không trọng số" in text
     for ind in R.DEFAULT_INDICATORS:
-        assert f"{R.INDICATOR_SHORT_LABELS_VI[ind]} ({ind}, trọng số 9,1%)" in text
-    assert "có trọng số" in R.describe_index(("c04", "c05"), {"c04": 3, "c05": 1})
+        assert f"{INDICATOR_SHORT_LABELS_VI[ind]} ({ind}, trọng số 9,1%)" in text
+    assert "có trọng số" in describe_index(("c04", "c05"), {"c04": 3, "c05": 1})
+    assert set(INDICATOR_SHORT_LABELS_VI) == {f"c{i:02d}" for i in range(1, 17)}
 
 
 def test_bloc_completion_wide_and_mean():

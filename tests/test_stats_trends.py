@@ -1,6 +1,6 @@
 """Trends across reports (helpers.analysis.trends).
 
-Hand-checked values: the June reports as transcribed in ``test_stats_june.hand_tables``,
+Hand-checked values: the June reports as transcribed in ``analysis_tables.hand_tables``,
 and appendix 4 plus the body of data/raw/plan02_report_2025-09-22.txt ("22/9"),
 transcribed below with their lines. Parsed tables are checked too once the parsers exist.
 """
@@ -11,15 +11,15 @@ import math
 
 import pandas as pd
 import pytest
-from test_stats_june import hand_tables, real_tables
+from analysis_tables import hand_tables, real_tables
 
 from helpers.analysis.trends import (
     changes_since,
-    june_laggards_in_september,
-    june_province_trend,
-    june_trend,
+    earlier_laggards_now,
+    green_day_on_day,
+    open_tasks_trend,
+    task_trend,
     reopened_tasks,
-    september_day_on_day,
 )
 
 # 22/9 appendix 4 (lines 857-923): code -> (communes, GREEN, GREEN %, TĂNG/GIẢM %). Only the
@@ -71,19 +71,14 @@ def june(request):
 def september(request):
     if request.param == "hand":
         return {"commune_status": hand_commune_status(), "report_figures": HAND_FIGURES}
-    tables = real_tables(request, ("commune_status",))
-    try:
-        tables.update(real_tables(request, ("report_figures",)))
-    except KeyError:  # the plan-02 parser has not defined report_figures yet
-        pytest.skip("report_figures is not a table yet")
-    return tables
+    return real_tables(request, ("commune_status", "report_figures"))
 
 
 # ---------------------------------------------------------------- June
 
 
-def test_june_trend(june):
-    trend = june_trend(june["task_progress"])
+def test_task_trend(june):
+    trend = task_trend(june["task_progress"])
     assert sorted(trend["date"].unique()) == ["2025-06-26", "2025-06-27", "2025-06-30"]
     assert len(trend) == 26 * 3
     i1 = trend[trend["task_id"] == "I.1"]
@@ -95,8 +90,8 @@ def test_june_trend(june):
     assert trend["task_id"].iloc[0] == "I.1" and trend["task_id"].iloc[-1] == "IV.2"
 
 
-def test_june_province_trend_and_reopened(june):
-    trend = june_province_trend(june["task_status"]).set_index(["province_code", "report_date"])
+def test_open_tasks_trend_and_reopened(june):
+    trend = open_tasks_trend(june["task_status"]).set_index(["province_code", "report_date"])
     assert trend.loc[(14, "2025-06-27"), "open_tasks"] == 26 and trend.loc[(14, "2025-06-30"), "change"] == -26
     assert trend.loc[(8, "2025-06-27"), "open_tasks"] == 5 and trend.loc[(8, "2025-06-30"), "open_tasks"] == 1
     assert pd.isna(trend.loc[(8, "2025-06-27"), "change"])
@@ -108,8 +103,8 @@ def test_june_province_trend_and_reopened(june):
 # ---------------------------------------------------------------- September
 
 
-def test_september_day_on_day(september):
-    dod = september_day_on_day(september["commune_status"], september.get("report_figures"))
+def test_green_day_on_day(september):
+    dod = green_day_on_day(september["commune_status"], september.get("report_figures"))
     assert (dod.report_date, dod.previous_date) == ("2025-09-22", "2025-09-21")
     # appendix 4: Hà Tĩnh +7,25%, Quảng Ngãi +1,04%, Vĩnh Long +0,80%, Thái Nguyên -1,09%; all others 0%.
     assert dod.moved["province_code"].tolist() == [42, 51, 86, 19]
@@ -121,9 +116,9 @@ def test_september_day_on_day(september):
     assert body["value"].tolist() == [2815.0, 2821.0] and body["change"].iloc[-1] == 6.0
 
 
-def test_june_laggards_in_september(june, september):
-    result = june_laggards_in_september(june["task_status"], september["commune_status"])
-    assert (result.june_date, result.september_date, result.n) == ("2025-06-27", "2025-09-22", 34)
+def test_june_laggards_on_22_september(june, september):
+    result = earlier_laggards_now(june["task_status"], september["commune_status"])
+    assert (result.earlier_date, result.later_date, result.n) == ("2025-06-27", "2025-09-22", 34)
     # Top 10 of 27/6 with ties: 26,26,26,17,12,11,10,10,9 then four provinces at 8 -> 13 provinces.
     assert result.laggards["province_code"].tolist() == [14, 80, 96, 4, 24, 37, 56, 92, 20, 1, 31, 48, 82]
     lag = result.laggards.set_index("province_code")
@@ -134,7 +129,10 @@ def test_june_laggards_in_september(june, september):
     assert result.spearman_rho == pytest.approx(0.0207, abs=5e-4)
     assert result.p_value == pytest.approx(0.9075, abs=5e-4)
     assert not result.significant
-    assert "không có bằng chứng" in result.summary_vi() and "n = 34" in result.summary_vi()
+    from helpers.report.wording import laggards_correlation, laggards_selection
+
+    assert "không có bằng chứng" in laggards_correlation(result) and "n = 34" in laggards_correlation(result)
+    assert laggards_selection(result).startswith("10 tỉnh")
 
 
 # ---------------------------------------------------------------- synthetic
@@ -159,7 +157,7 @@ def test_synthetic_trend_gaps_and_no_reconstruction_without_changes():
         ],
         columns=["report_date", "section", "task_id", "task", "deadline", "done_count", "total", "change_vs_previous_day"],
     ).astype({"change_vs_previous_day": "Int64"})
-    trend = june_trend(tp)
+    trend = task_trend(tp)
     assert sorted(trend["date"].unique()) == ["2025-01-01", "2025-01-02", "2025-01-05"]  # no 01-04: nothing stated
     wide = trend.pivot(index="task_id", columns="date", values="done_count")
     assert wide.loc["I.1"].tolist() == [2, 3, 5]
@@ -182,7 +180,7 @@ def test_synthetic_reopened_needs_done_then_not_done():
 
 def test_synthetic_day_on_day_rounding_and_order():
     cs = _communes([(10, 3, 2, 66.67, 33.34), (20, 200, 100, 50.0, -0.5), (30, 7, 7, 100.0, 0.0)])
-    dod = september_day_on_day(cs)
+    dod = green_day_on_day(cs)
     assert dod.moved["province_code"].tolist() == [10, 20]
     assert dod.moved["green_previous"].tolist() == [1, 101]  # 33,33% of 3 = 1; 50,5% of 200 = 101
     assert dod.green_change == 0 and dod.body_series.empty
@@ -190,7 +188,7 @@ def test_synthetic_day_on_day_rounding_and_order():
         {"report_date": ["2025-09-22"] * 3, "figure_id": ["f"] * 3, "province_code": pd.Series([None, 10, None], dtype="Int64"),
          "value": [5.0, 99.0, 3.0], "as_of_date": ["2025-09-22", "2025-09-22", "2025-09-20"]}
     )
-    body = september_day_on_day(cs, figures, figure_id="f").body_series
+    body = green_day_on_day(cs, figures, figure_id="f").body_series
     assert body.values.tolist()[1] == ["2025-09-22", 5.0, 2.0]  # the province row is left out
 
 
@@ -201,13 +199,13 @@ def test_synthetic_laggards_selection_and_sign():
     cs = _communes([(1, 10, 10, 100.0, 0.0), (2, 10, 8, 80.0, 0.0), (3, 10, 5, 50.0, 0.0), (4, 10, 1, 10.0, 0.0)])
     readiness = pd.DataFrame({"province_code": [1, 2, 3, 4], "readiness_index": [90.0, 70.0, 50.0, 30.0]})
     online = pd.Series([1.0, 2.0, 3.0, 4.0], index=[1, 2, 3, 4])
-    result = june_laggards_in_september(ts, cs, readiness_index=readiness, online_rates=online, top_n=2)
+    result = earlier_laggards_now(ts, cs, readiness_index=readiness, online_rates=online, top_n=2)
     assert result.laggards["province_code"].tolist() == [4, 3]
     assert result.laggards["readiness_index"].tolist() == [30.0, 50.0]
     assert result.laggards["online_rate_pct"].tolist() == [4.0, 3.0]
     assert result.laggards["green_rank_from_lowest"].tolist() == [1, 2]
     assert result.spearman_rho == pytest.approx(-1.0)
-    assert june_laggards_in_september(ts, cs, min_open=1).laggards["province_code"].tolist() == [4, 3, 2]
+    assert earlier_laggards_now(ts, cs, min_open=1).laggards["province_code"].tolist() == [4, 3, 2]
 
 
 def test_changes_since():

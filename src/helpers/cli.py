@@ -40,8 +40,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from helpers.publish.commands import add_global_options, version_text
+
     parser = argparse.ArgumentParser(prog="briefings", description="Briefings on Vietnam's two-level local government reports.", epilog=ExitCode.help_text())
-    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    parser.add_argument("--version", action="version", version=version_text())
+    add_global_options(parser)
     sub = parser.add_subparsers(dest="command", required=True)
     ingest = sub.add_parser("ingest", help="parse data/raw into validated tables in data/processed")
     ingest.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
@@ -49,15 +52,28 @@ def build_parser() -> argparse.ArgumentParser:
     from helpers.publish.commands import add_subcommands
 
     add_subcommands(sub)
+    for command in sub.choices.values():
+        add_global_options(command, after_subcommand=True)
+        command.epilog = command.epilog or ExitCode.help_text()
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     from helpers import stopping
+    from helpers.publish.logs import Operation
 
     parser = build_parser()
     args = parser.parse_args(argv)
     stopping.install()
+    with Operation(log=args.log, on_failure=args.on_failure) as operation:
+        code = _dispatch(args)
+    operation.notify(code)
+    return code
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from helpers import stopping
+
     try:
         return int(args.func(args) or 0)
     except BriefingsError as exc:

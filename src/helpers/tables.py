@@ -99,7 +99,7 @@ def available_dates(processed_dir: Path | None = None) -> dict[str, list[str]]:
 
 # Tables already read (and validated) by this process: (name, file identity) -> (content
 # digest or None, frame). A kernel forked from the build's warm template
-# (helpers.publish.forkserver) inherits the tables the template read, instead of parsing
+# (helpers.publish.warm_kernels) inherits the tables the template read, instead of parsing
 # every CSV again for each notebook. Keyed by identity, not path: a run's snapshot of the
 # tables (hard links to the same files) finds what the template read.
 _TABLES: dict[tuple[str, tuple], tuple[str | None, object]] = {}

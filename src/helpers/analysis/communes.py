@@ -15,34 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 BLOCS = ("party", "council", "committee", "front")
-BLOC_LABELS_VI = {
-    "party": "Đảng ủy",
-    "council": "Hội đồng nhân dân",
-    "committee": "Ủy ban nhân dân",
-    "front": "Mặt trận Tổ quốc",
-}
-
 # Appendix 5 prints sixteen columns; the parser numbers them c01..c16 left to right.
-# Short Vietnamese labels for tables and plots (the full titles come with the data).
-INDICATOR_SHORT_LABELS_VI = {
-    "c01": "Phổ biến văn bản TTHC",
-    "c02": "Công bố bộ TTHC",
-    "c03": "Niêm yết quy trình TTHC",
-    "c04": "Mạng thông suốt",
-    "c05": "Máy lấy số tự động",
-    "c06": "Màn hình số thứ tự",
-    "c07": "Thiết bị số hóa giấy tờ",
-    "c08": "Thiết bị tra cứu TTHC",
-    "c09": "Đủ máy tính cho CBCC",
-    "c10": "Đủ thiết bị khác",
-    "c11": "Sử dụng lại dữ liệu số",
-    "c12": "Thiết bị an toàn",
-    "c13": "Chữ ký số mật",
-    "c14": "Chữ ký số công vụ",
-    "c15": "Đủ nhân sự hỗ trợ",
-    "c16": "Họp trực tuyến TW–xã",
-}
-
 # A word each appendix-5 title must contain, so a change in the parser's numbering
 # fails loudly instead of silently indexing the wrong columns.
 _INDICATOR_TITLE_WORDS = {
@@ -183,7 +156,7 @@ def check_indicator_titles(commune_readiness: pd.DataFrame) -> None:
             raise ValueError(f"indicator {indicator_id} is titled {title!r}; expected a title with {word!r}")
 
 
-def _weights(indicators: tuple[str, ...], weights: dict[str, float] | None) -> dict[str, float]:
+def index_weights(indicators: tuple[str, ...], weights: dict[str, float] | None) -> dict[str, float]:
     if weights is None:
         return {i: 1.0 / len(indicators) for i in indicators}
     if set(weights) != set(indicators):
@@ -209,7 +182,7 @@ def infrastructure_readiness_index(
     not a shorter average. Returns ``province_code``, ``readiness_index``, sorted by code.
     """
     check_indicator_titles(commune_readiness)
-    _weights(tuple(indicators), weights)  # validates
+    index_weights(tuple(indicators), weights)  # validates
     raw = {i: 1.0 for i in indicators} if weights is None else {i: float(weights[i]) for i in indicators}
     wide = indicators_wide(commune_readiness, tuple(indicators))
     # weighted sum divided by the total weight (a province at 100 everywhere gets exactly 100)
@@ -232,20 +205,6 @@ def readiness_table(
     if len(out) != len(index) or len(out) != len(green):
         raise ValueError("appendices 4 and 5 cover different provinces")
     return out
-
-
-def describe_index(indicators: tuple[str, ...] = DEFAULT_INDICATORS, weights: dict[str, float] | None = None) -> str:
-    """The index's method in Vietnamese, for the briefing: which indicators, which weights."""
-    w = _weights(tuple(indicators), weights)
-    items = "; ".join(f"{INDICATOR_SHORT_LABELS_VI[i]} ({i}, trọng số {w[i] * 100:.1f}%)".replace(".", ",") for i in indicators)
-    equal = weights is None or len({round(v, 12) for v in w.values()}) == 1
-    how = "bình quân không trọng số" if equal else "bình quân có trọng số"
-    return (
-        f"Chỉ số sẵn sàng hạ tầng (0–100) của mỗi tỉnh là {how} của {len(indicators)} chỉ tiêu trong Phụ lục 5 "
-        f"(tỉ lệ % xã, phường đạt chỉ tiêu) về mạng, trang thiết bị, chữ ký số và hệ thống họp trực tuyến: {items}. "
-        "Không tính các chỉ tiêu về công bố, niêm yết thủ tục hành chính, sử dụng lại dữ liệu đã số hóa và nhân sự hỗ trợ, "
-        "vì đó không phải là hạ tầng. 100 nghĩa là mọi xã, phường của tỉnh đều báo cáo đã đạt mọi chỉ tiêu."
-    )
 
 
 # ---------------------------------------------------------------- appendices 9–12 and 21

@@ -14,12 +14,6 @@ import pandas as pd
 from scipy import stats
 
 QUADRANTS = ("ready_low", "ready_high", "not_ready_low", "not_ready_high")
-QUADRANT_LABELS_VI = {
-    "ready_low": "Sẵn sàng nhưng nộp trực tuyến thấp",
-    "ready_high": "Sẵn sàng, nộp trực tuyến cao",
-    "not_ready_low": "Chưa sẵn sàng, nộp trực tuyến thấp",
-    "not_ready_high": "Chưa sẵn sàng nhưng nộp trực tuyến cao",
-}
 
 
 @dataclass(frozen=True)
@@ -96,7 +90,6 @@ def flag_ready_but_low(
     table["quadrant"] = [
         ("ready_" if r else "not_ready_") + ("low" if lo else "high") for r, lo in zip(ready, low)
     ]
-    table["quadrant_vi"] = table["quadrant"].map(QUADRANT_LABELS_VI)
     table["predicted_rate_pct"] = fit.intercept + fit.slope * x
     table["residual_pts"] = y - table["predicted_rate_pct"]
     table = table.sort_values(["residual_pts", "province_code"], kind="stable").reset_index(drop=True)
@@ -115,24 +108,4 @@ def flag_ready_but_low(
         readiness_min=float(readiness_min),
         green_pct_min=float(green_pct_min),
         online_rate_min=float(online_rate_min),
-    )
-
-
-def describe_method(result: ReadyButLowResult) -> str:
-    """The rule and the thresholds actually used, in Vietnamese, for the briefing."""
-
-    def num(value: float, digits: int = 2) -> str:
-        from helpers.report.formats import fmt_num
-
-        return fmt_num(value, digits)
-
-    return (
-        f"Một tỉnh được xếp vào nhóm “sẵn sàng nhưng nộp trực tuyến thấp” khi chỉ số sẵn sàng hạ tầng "
-        f"≥ {num(result.readiness_min, 0)}, tỉ lệ xã, phường phủ XANH ≥ {num(result.green_pct_min, 0)}% "
-        f"và tỉ lệ hồ sơ nộp trực tuyến lũy kế từ 01/7/2025 thấp hơn {num(result.online_rate_min)}%. "
-        f"Đường hồi quy tuyến tính (bình phương nhỏ nhất) trên {result.n} tỉnh, thành phố: "
-        f"tỉ lệ trực tuyến = {num(result.intercept)} + {num(result.slope, 3)} × chỉ số sẵn sàng "
-        f"(R² = {num(result.r_squared, 3)}); phần dư là số điểm % thực tế cao hơn (+) hoặc thấp hơn (−) mức "
-        f"đường hồi quy dự báo. Hệ số tương quan hạng Spearman ρ = {num(result.rho, 3)} "
-        f"(p = {num(result.p_value, 3)}, n = {result.n})."
     )

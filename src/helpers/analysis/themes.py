@@ -23,17 +23,18 @@ _NOT_ABOUT_CITIZENS = r"(?![^.;:\n]*(?:người dân|công dân))"
 # matched as whole words on the text folded by ``fold_text`` (Unicode NFC, lower
 # case, tone marks placed the new way: "hoá" and "hóa" match alike), so diacritics
 # count: "mạng" (network) is not "mang" (carry). A text gets every theme one of
-# whose keywords it contains; "không có vướng mắc" (no obstacle) is exclusive; a
-# text with no theme is "other".
+# whose keywords it contains; a text that states no obstacle ("không có vướng mắc",
+# "không có phản hồi": no answer is not an obstacle either) is "none", exclusively; a
+# text with no theme is "other". ``WEAK_KEYWORDS`` below are keywords that only count
+# when the text is not about another theme (measured in ``theme_evaluation``).
 OBSTACLE_THEMES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("none", (r"không (?:có )?vướng mắc", r"không có khó khăn")),
+    ("none", (r"không (?:có )?vướng mắc", r"không có khó khăn", r"không (?:có )?phản hồi")),
     (
         "software",
         (
-            r"phần mềm", r"lỗi", r"đồng bộ", r"liên thông", r"tích hợp",
-            r"hệ thống(?! (?:đường truyền|mạng|hạ tầng))",  # "hệ thống đường truyền" is connectivity
+            r"phần mềm", r"liên thông", r"tích hợp",
             r"cơ sở dữ liệu", r"csdl", r"dữ liệu", r"dịch vụ công", r"một cửa điện tử", r"hộ tịch",
-            r"nền tảng", r"ứng dụng", r"chữ ký số", r"cks", r"chứng thư số", r"phân quyền", r"tài khoản",
+            r"nền tảng", r"chữ ký số", r"cks", r"chứng thư số", r"phân quyền", r"tài khoản",
             r"quá tải", r"văn phòng điện tử", r"dvc",
             r"(?<!thiết bị )số hóa",  # digitising records; "thiết bị số hóa" is equipment
         ),
@@ -50,7 +51,7 @@ OBSTACLE_THEMES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "staffing",
         (
             r"cán bộ", r"công chức", r"nhân lực", r"nhân sự", r"chuyên trách", r"chuyên môn",
-            r"kỹ năng" + _NOT_ABOUT_CITIZENS, r"trình độ" + _NOT_ABOUT_CITIZENS,
+            r"kỹ năng" + _NOT_ABOUT_CITIZENS, r"trình độ(?! dân trí)" + _NOT_ABOUT_CITIZENS,
             r"tập huấn", r"đào tạo", r"bồi dưỡng",
         ),
     ),
@@ -61,32 +62,35 @@ OBSTACLE_THEMES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "citizens",
         (
-            r"người dân", r"công dân", r"kỹ năng số", r"định danh điện tử", r"mức (?:độ )?2", r"vneid",
+            r"người dân", r"công dân", r"dân trí", r"mức (?:độ )?2",
             r"người cao tuổi", r"lớn tuổi", r"yếu thế", r"thói quen",
         ),
     ),
     (
         "legal",
         (
-            r"thủ tục", r"tthc", r"quy trình", r"văn bản", r"hướng dẫn", r"pháp lý", r"quy định", r"quy chế",
+            # "(hệ thống) giải quyết / tra cứu TTHC" names a system or a device, not a procedure
+            r"(?<!giải quyết )(?<!tra cứu )(?:thủ tục|tthc)", r"quy trình", r"văn bản", r"hướng dẫn", r"pháp lý", r"quy định", r"quy chế",
             r"thẩm quyền", r"cơ chế", r"mẫu biểu", r"biểu mẫu", r"phân cấp", r"nghị định", r"thông tư",
         ),
     ),
     ("funding", (r"kinh phí", r"ngân sách", r"nguồn vốn", r"vốn đầu tư", r"(?<!bộ )tài chính")),  # not "Bộ Tài chính"
 )
 
-THEME_ORDER = tuple(theme for theme, _ in OBSTACLE_THEMES) + ("other",)
-THEME_LABELS_VI = {
-    "none": "Không có vướng mắc",
-    "software": "Phần mềm, hệ thống, dữ liệu",
-    "equipment": "Trang thiết bị, cơ sở vật chất",
-    "staffing": "Cán bộ, nhân lực, đào tạo",
-    "connectivity": "Đường truyền, mạng",
-    "citizens": "Người dân, kỹ năng số, định danh",
-    "legal": "Thủ tục, quy trình, văn bản, pháp lý",
-    "funding": "Kinh phí",
-    "other": "Khác",
+# theme -> (keywords, themes that override them). A weak keyword gives its theme only
+# when the text has none of the overriding themes: "đồng bộ", "hệ thống", "lỗi" of
+# infrastructure or machines are equipment ("Hạ tầng CNTT chưa đồng bộ", "Hệ thống cơ
+# sở vật chất", "Máy móc hư hỏng, lỗi"), "ứng dụng CNTT" of officials is a skill, and
+# "kỹ năng số" of officials or a slow VNeID are staffing and software, not citizens.
+WEAK_KEYWORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "software": (
+        (r"lỗi", r"đồng bộ", r"ứng dụng", r"hệ thống(?! (?:đường truyền|mạng|hạ tầng))"),  # "hệ thống đường truyền" is connectivity
+        ("equipment", "staffing"),
+    ),
+    "citizens": ((r"kỹ năng số", r"định danh điện tử", r"vneid"), ("staffing", "software")),
 }
+
+THEME_ORDER = tuple(theme for theme, _ in OBSTACLE_THEMES) + ("other",)
 
 DEFAULT_SOURCES = ("Phụ lục 6", "Phụ lục 17", "Phụ lục 24")
 
@@ -109,18 +113,22 @@ def _compile(pattern: str) -> re.Pattern[str]:
 
 
 _COMPILED = tuple((theme, tuple(_compile(p) for p in patterns)) for theme, patterns in OBSTACLE_THEMES)
+_COMPILED_WEAK = {theme: (tuple(_compile(p) for p in patterns), overrides) for theme, (patterns, overrides) in WEAK_KEYWORDS.items()}
 
 
 def themes_of(text: str) -> tuple[str, ...]:
     """The themes of one text, in rule order (``('other',)`` when no keyword matches)."""
     folded = fold_text(text or "")
-    found = []
+    strong = set()
     for theme, patterns in _COMPILED:
         if any(p.search(folded) for p in patterns):
             if theme == "none":
                 return ("none",)
-            found.append(theme)
-    return tuple(found) or ("other",)
+            strong.add(theme)
+    weak = {theme for theme, (patterns, _) in _COMPILED_WEAK.items() if theme not in strong and any(p.search(folded) for p in patterns)}
+    present = strong | weak
+    found = strong | {theme for theme in weak if not present & set(_COMPILED_WEAK[theme][1])}
+    return tuple(t for t, _ in OBSTACLE_THEMES if t in found) or ("other",)
 
 
 def _select(obstacles: pd.DataFrame, province_code, kinds, sources) -> pd.DataFrame:
@@ -150,7 +158,6 @@ def theme_counts(
     13–20). Every theme is listed, sorted by texts descending then rule order.
     """
     rows = _select(obstacles, province_code, kinds, sources)
-    n_texts = len(rows)
     texts = dict.fromkeys(THEME_ORDER, 0)
     communes = dict.fromkeys(THEME_ORDER, 0)
     for text, affected in zip(rows["text"], rows["communes_affected"]):
@@ -161,12 +168,13 @@ def theme_counts(
     out = pd.DataFrame(
         {
             "theme": list(THEME_ORDER),
-            "label_vi": [THEME_LABELS_VI[t] for t in THEME_ORDER],
             "texts": [texts[t] for t in THEME_ORDER],
             "communes_affected": [communes[t] for t in THEME_ORDER],
         }
     )
-    out["share_pct"] = out["texts"] / n_texts * 100 if n_texts else float("nan")
+    n_obstacles = len(rows) - texts["none"]
+    out["share_pct"] = out["texts"] / n_obstacles * 100 if n_obstacles else float("nan")
+    out.loc[out["theme"] == "none", "share_pct"] = float("nan")
     out["_order"] = range(len(out))
     out = out.sort_values(["texts", "_order"], ascending=[False, True], kind="stable").drop(columns="_order")
     return out.reset_index(drop=True)
@@ -192,7 +200,5 @@ def obstacle_themes_for(
     out["affected_pct"] = (out["communes_affected"] / out["communes_total"].where(out["communes_total"] > 0) * 100).astype(
         "Float64"
     ).astype(float)
-    theme_lists = [themes_of(t) for t in out["text"]]
-    out["themes"] = [", ".join(ts) for ts in theme_lists]
-    out["themes_vi"] = ["; ".join(THEME_LABELS_VI[t] for t in ts) for ts in theme_lists]
+    out["themes"] = [", ".join(themes_of(t)) for t in out["text"]]
     return out.reset_index(drop=True)

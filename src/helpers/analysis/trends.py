@@ -1,6 +1,7 @@
-"""Trends across reports: June task progress, the September day-on-day change, June -> September.
+"""Trends across reports: task progress over the daily reports, the plan-02 day-on-day change,
+and how the provinces that lagged on an earlier report stand on a later one.
 
-Sources: the June daily readiness reports (``task_progress``, ``task_status``), the
+Sources: the daily readiness reports (``task_progress``, ``task_status``), the
 plan-02 report of 22/9/2025 (appendix 4 ``commune_status``; the body's headline
 figures in ``report_figures``), and, optionally, indices computed elsewhere
 (infrastructure readiness index, online rates). Each function says which.
@@ -16,11 +17,11 @@ import pandas as pd
 
 from helpers.analysis.tasks import iso_date, open_tasks_by_province, previous_day, section_id, task_sort_key
 
-# ---------------------------------------------------------------- June: tasks over the dates
+# ---------------------------------------------------------------- daily reports: tasks over the dates
 
 
-def june_trend(task_progress: pd.DataFrame) -> pd.DataFrame:
-    """Per task the series of done counts over the June reports, e.g. 26/6 -> 27/6 -> 30/6.
+def task_trend(task_progress: pd.DataFrame) -> pd.DataFrame:
+    """Per task the series of done counts over the daily reports, e.g. 26/6 -> 27/6 -> 30/6.
 
     Method: the counts printed in each report, plus the previous day reconstructed from
     the stated increases (done − 'tăng K tỉnh', see :func:`helpers.analysis.tasks.previous_day`)
@@ -79,8 +80,8 @@ def june_trend(task_progress: pd.DataFrame) -> pd.DataFrame:
     return out[["task_id", "section_id", "section", "task", "date", "done_count", "total", "reconstructed"]]
 
 
-def june_province_trend(task_status: pd.DataFrame, provinces: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per province the open tasks on each June report date (27/6 and 30/6).
+def open_tasks_trend(task_status: pd.DataFrame, provinces: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per province the open tasks on each daily report date (e.g. 27/6 and 30/6).
 
     Method: :func:`helpers.analysis.tasks.open_tasks_by_province` on every report date in
     ``task_status``; ``change`` is open tasks minus those at the province's previous
@@ -137,12 +138,12 @@ def reopened_tasks(task_status: pd.DataFrame) -> pd.DataFrame:
     return out.iloc[order].reset_index(drop=True)
 
 
-# ---------------------------------------------------------------- September: day on day
+# ---------------------------------------------------------------- plan-02: day on day
 
 
 @dataclass(frozen=True)
 class DayOnDay:
-    """The plan-02 report's change since the previous day (see :func:`september_day_on_day`)."""
+    """The plan-02 report's change since the previous day (see :func:`green_day_on_day`)."""
 
     report_date: str
     previous_date: str
@@ -175,7 +176,7 @@ def _body_series(report_figures: pd.DataFrame | None, figure_id: str) -> pd.Data
     return out
 
 
-def september_day_on_day(
+def green_day_on_day(
     commune_status: pd.DataFrame,
     report_figures: pd.DataFrame | None = None,
     report_date: str | date | None = None,
@@ -218,7 +219,7 @@ def september_day_on_day(
     )
 
 
-# ---------------------------------------------------------------- June laggards in September
+# ---------------------------------------------------------------- earlier laggards, later
 
 
 def _province_values(values, name: str) -> pd.Series:
@@ -242,13 +243,14 @@ def _province_values(values, name: str) -> pd.Series:
 
 @dataclass(frozen=True)
 class LaggardsComparison:
-    """June's lagging provinces and where they stand in September (see :func:`june_laggards_in_september`)."""
+    """An earlier report's lagging provinces and where they stand later (see :func:`earlier_laggards_now`)."""
 
-    june_date: str
-    september_date: str
-    selection: str  # the rule that picked the laggards, in words
+    earlier_date: str
+    later_date: str
+    top_n: int | None  # the rule that picked the laggards: the top_n with most open tasks (ties included) ...
+    min_open: int | None  # ... or every province with at least min_open open tasks
     provinces: pd.DataFrame  # every province with both dates
-    laggards: pd.DataFrame  # the June laggards only, in June rank order
+    laggards: pd.DataFrame  # the earlier laggards only, in their earlier rank order
     spearman_rho: float
     p_value: float
     n: int
@@ -259,97 +261,80 @@ class LaggardsComparison:
         """p < 0.05 (two-sided)."""
         return bool(self.p_value < 0.05)
 
-    def summary_vi(self) -> str:
-        """The correlation in one Vietnamese sentence, for the briefing."""
-        from helpers.report.formats import fmt_num
 
-        june = date.fromisoformat(self.june_date)
-        sept = date.fromisoformat(self.september_date)
-        if math.isnan(self.spearman_rho):
-            return "Không tính được hệ số tương quan (một trong hai chuỗi không đổi)."
-        verdict = (
-            "có mối liên hệ có ý nghĩa thống kê (p < 0,05), nhưng đó là tương quan, không phải quan hệ nhân quả"
-            if self.significant
-            else "không có bằng chứng thống kê về mối liên hệ giữa hai chỉ số"
-        )
-        return (
-            f"Hệ số tương quan hạng Spearman giữa số nhiệm vụ chưa hoàn thành ngày {june.day}/{june.month} "
-            f"và tỷ lệ xã XANH ngày {sept.day}/{sept.month} là {fmt_num(self.spearman_rho, 2)} "
-            f"(p = {fmt_num(self.p_value, 2)}; n = {self.n}; {self.tied_at_top_green} tỉnh cùng ở mức XANH cao nhất): "
-            f"{verdict}."
-        )
-
-
-def june_laggards_in_september(
+def earlier_laggards_now(
     task_status: pd.DataFrame,
     commune_status: pd.DataFrame,
     readiness_index=None,
     online_rates=None,
     top_n: int = 10,
     min_open: int | None = None,
-    june_date: str | date | None = None,
-    september_date: str | date | None = None,
+    earlier_date: str | date | None = None,
+    later_date: str | date | None = None,
 ) -> LaggardsComparison:
-    """The provinces that lagged in June, where they stand on 22/9, and a rank correlation.
+    """The provinces that lagged on an earlier daily report, where they stand on a plan-02 report, and a rank correlation.
 
-    Method: June laggards come from the open-tasks ranking on the earliest June report
-    (27/6, see :func:`helpers.analysis.tasks.open_tasks_by_province`): either every province
-    with at least ``min_open`` open tasks, or the ``top_n`` with the most, including
-    every province tied with the last one (so a tie never decides who is in). Their
-    September position is the share of communes GREEN in appendix 4 and its rank among
-    the 34 counted from the lowest (1 = lowest; tied provinces share the best rank),
-    with the readiness index and online rate if passed (a Series by province code or a
-    frame with ``province_code``).
+    Method: the laggards come from the open-tasks ranking on ``earlier_date`` (default:
+    the earliest report in ``task_status``, see
+    :func:`helpers.analysis.tasks.open_tasks_by_province`): either every province with
+    at least ``min_open`` open tasks, or the ``top_n`` with the most, including every
+    province tied with the last one (so a tie never decides who is in). Their later
+    position (``later_date``, default the latest in ``commune_status``) is the share of
+    communes GREEN in appendix 4 and its rank among the 34 counted from the lowest
+    (1 = lowest; tied provinces share the best rank), with the readiness index and
+    online rate if passed (a Series by province code or a frame with ``province_code``).
 
-    Across all provinces on both dates, the Spearman rank correlation between June open
-    tasks and September green % (ties get average ranks; p two-sided, from scipy). A
-    negative rho would mean June laggards tend to be less green in September. With
+    Across all provinces on both dates, the Spearman rank correlation between the
+    earlier open tasks and the later green % (ties get average ranks; p two-sided, from
+    scipy). A negative rho would mean earlier laggards tend to be less green later. With
     n = 34 and many provinces tied at 100% green, only a strong association could show;
     a large p means no evidence either way, not evidence of no link.
+
+    Columns: ``province_code, earlier_rank, earlier_open_tasks, earlier_tied_with,
+    laggard, green_pct, green_rank_from_lowest[, readiness_index][, online_rate_pct]``.
     """
     from scipy.stats import spearmanr
 
-    june_day = iso_date(june_date) if june_date is not None else str(task_status["report_date"].min())
-    sept_day = iso_date(september_date) if september_date is not None else str(commune_status["report_date"].max())
-    june = open_tasks_by_province(task_status, june_day)[["province_code", "rank", "open_tasks", "tied_with"]]
-    june = june.rename(columns={"rank": "june_rank", "open_tasks": "june_open_tasks", "tied_with": "june_tied_with"})
+    earlier_day = iso_date(earlier_date) if earlier_date is not None else str(task_status["report_date"].min())
+    later_day = iso_date(later_date) if later_date is not None else str(commune_status["report_date"].max())
+    earlier = open_tasks_by_province(task_status, earlier_day)[["province_code", "rank", "open_tasks", "tied_with"]]
+    earlier = earlier.rename(columns={"rank": "earlier_rank", "open_tasks": "earlier_open_tasks", "tied_with": "earlier_tied_with"})
 
     if min_open is not None:
-        selected = june["june_open_tasks"] >= min_open
-        selection = f"tỉnh có từ {min_open} nhiệm vụ chưa hoàn thành trở lên"
+        selected = earlier["earlier_open_tasks"] >= min_open
     else:
-        cutoff = june["june_open_tasks"].iloc[min(top_n, len(june)) - 1] if len(june) else 0
-        selected = (june["june_open_tasks"] >= cutoff) & (june["june_open_tasks"] > 0)
-        selection = f"{top_n} tỉnh có nhiều nhiệm vụ chưa hoàn thành nhất (kể cả các tỉnh đồng hạng)"
-    june["june_laggard"] = selected.to_numpy()
+        cutoff = earlier["earlier_open_tasks"].iloc[min(top_n, len(earlier)) - 1] if len(earlier) else 0
+        selected = (earlier["earlier_open_tasks"] >= cutoff) & (earlier["earlier_open_tasks"] > 0)
+    earlier["laggard"] = selected.to_numpy()
 
-    sept = commune_status[commune_status["report_date"] == sept_day]
-    if sept.empty:
-        raise ValueError(f"commune_status has no rows for {sept_day}")
-    sept = sept[["province_code", "green_pct"]].copy()
-    sept["province_code"] = sept["province_code"].astype("int64")
-    sept["green_rank_from_lowest"] = sept["green_pct"].rank(method="min", ascending=True).astype("int64")
+    later = commune_status[commune_status["report_date"] == later_day]
+    if later.empty:
+        raise ValueError(f"commune_status has no rows for {later_day}")
+    later = later[["province_code", "green_pct"]].copy()
+    later["province_code"] = later["province_code"].astype("int64")
+    later["green_rank_from_lowest"] = later["green_pct"].rank(method="min", ascending=True).astype("int64")
 
-    out = june.merge(sept, on="province_code", how="inner")
+    out = earlier.merge(later, on="province_code", how="inner")
     if readiness_index is not None:
         out["readiness_index"] = out["province_code"].map(_province_values(readiness_index, "readiness_index"))
     if online_rates is not None:
         out["online_rate_pct"] = out["province_code"].map(_province_values(online_rates, "online_rate_pct"))
-    out = out.sort_values("june_rank", kind="stable").reset_index(drop=True)
+    out = out.sort_values("earlier_rank", kind="stable").reset_index(drop=True)
 
     n = int(len(out))
-    if n >= 3 and out["june_open_tasks"].nunique() > 1 and out["green_pct"].nunique() > 1:
-        result = spearmanr(out["june_open_tasks"], out["green_pct"])
+    if n >= 3 and out["earlier_open_tasks"].nunique() > 1 and out["green_pct"].nunique() > 1:
+        result = spearmanr(out["earlier_open_tasks"], out["green_pct"])
         rho, p = float(result.statistic), float(result.pvalue)
     else:
         rho, p = float("nan"), float("nan")
     top_green = out["green_pct"].max() if n else float("nan")
     return LaggardsComparison(
-        june_date=june_day,
-        september_date=sept_day,
-        selection=selection,
+        earlier_date=earlier_day,
+        later_date=later_day,
+        top_n=None if min_open is not None else top_n,
+        min_open=min_open,
         provinces=out,
-        laggards=out[out["june_laggard"]].reset_index(drop=True),
+        laggards=out[out["laggard"]].reset_index(drop=True),
         spearman_rho=rho,
         p_value=p,
         n=n,
@@ -369,8 +354,9 @@ def _is_number(value) -> bool:
 def changes_since(previous_summary: dict, current_summary: dict) -> pd.DataFrame:
     """What changed since the previous briefing: the named numbers both briefings share.
 
-    Method: each briefing writes a flat summary of named numbers (``summary.json``);
-    for every name present in both, ``change`` = after − before. Names only one
+    Method: each date's facts name the figures it has
+    (:attr:`helpers.analysis.facts.DateFacts.comparable`); for every name present in
+    both, ``change`` = after − before. Names only one
     briefing has are left out (they were not measured twice). A value that is not a
     number (or is missing) gives an empty change rather than a guess. Rows follow the
     current summary's order.

@@ -17,8 +17,6 @@ import pandas as pd
 from helpers.analysis.communes import require_one_report_date
 
 SCOPES = ("province", "commune", "all")
-SCOPE_LABELS_VI = {"province": "Cấp tỉnh", "commune": "Cấp xã", "all": "Tổng"}
-WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
 
 def online_rate_pct(online, total):
@@ -170,7 +168,7 @@ class VolumeIndex:
     day_total: int
     june_daily_avg: int
     day: str
-    weekday_vi: str
+    weekday: int  # Monday 0 … Sunday 6
     is_weekend: bool
 
 
@@ -181,7 +179,7 @@ def volume_index(dossiers: pd.DataFrame) -> VolumeIndex:
     printed beside it; 1 means an ordinary June day, 0,11 means about a ninth of it.
     ``rank`` 1 is the lowest index (furthest below June; ties by province code). The
     national index divides the summed day totals by the summed June averages.
-    Caution for the briefing: 21/9/2025 was a Sunday (``weekday_vi``/``is_weekend``),
+    Caution for the briefing: 21/9/2025 was a Sunday (``weekday``/``is_weekend``),
     when one-stop offices mostly close, so a low index partly reflects the weekend,
     while the June average counts working days and weekends alike.
     """
@@ -205,7 +203,7 @@ def volume_index(dossiers: pd.DataFrame) -> VolumeIndex:
         day_total=total,
         june_daily_avg=june,
         day=date_iso,
-        weekday_vi=WEEKDAYS_VI[weekday],
+        weekday=weekday,
         is_weekend=weekday >= 5,
     )
 

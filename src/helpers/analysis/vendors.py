@@ -9,20 +9,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-SYSTEM_LABELS_VI = {
-    "tthc": "Hệ thống thông tin giải quyết TTHC",
-    "document_management": "Hệ thống quản lý văn bản và điều hành",
-    "online_meetings": "Hệ thống họp trực tuyến",
-    "lgsp": "Nền tảng tích hợp, chia sẻ dữ liệu (LGSP)",
-    "reporting": "Hệ thống thông tin báo cáo",
-}
-
-
-def small_group_caution(n: int) -> str:
-    """The Vietnamese caution printed beside a group too small to compare."""
-    return f"Nhóm nhỏ (n = {n}): chỉ mang tính tham khảo, không đủ để so sánh giữa các nhà cung cấp."
-
-
 def vendor_lens(
     vendors: pd.DataFrame,
     readiness: pd.DataFrame,
@@ -36,8 +22,8 @@ def vendor_lens(
     (default 'tthc', the administrative-procedure system that receives online
     dossiers); for each group, the number of provinces ``n`` and the median and mean
     of the infrastructure readiness index and of the cumulative online rate. Groups
-    with ``n < small_group_n`` are marked ``small_group`` with a caution: a mean over
-    one or two provinces says little about a vendor. This is a descriptive lens, not a
+    with ``n < small_group_n`` are marked ``small_group``: a mean over one or two
+    provinces says little about a vendor. This is a descriptive lens, not a
     causal claim: vendors were chosen by provinces that also differ in size and
     starting point. ``readiness`` needs ``province_code``, ``readiness_index``;
     ``uptake`` needs ``province_code``, ``online_rate_pct``. Sorted by n descending,
@@ -66,6 +52,5 @@ def vendor_lens(
     ).reset_index()
     out["n"] = out["n"].astype("int64")
     out["small_group"] = out["n"] < small_group_n
-    out["caution_vi"] = [small_group_caution(n) if small else "" for n, small in zip(out["n"], out["small_group"])]
     out.insert(1, "system", system)
     return out.sort_values(["n", "vendor"], ascending=[False, True], kind="stable").reset_index(drop=True)

@@ -167,8 +167,9 @@ def build_tables(files: list[Path]):
     """Parse every file and return (tables, report rows, number of findings). Pure: writes nothing."""
     import pandas as pd
 
-    from helpers.ingest import checks
+    from helpers.ingest import checks, consistency
     from helpers.ingest.parsers import parse_report
+    from helpers.ingest.parsers.claims import extract_claims, extract_deadlines
     from helpers.ingest.provinces import provinces_table
     from helpers.ingest.schemas import TABLES
 
@@ -195,6 +196,8 @@ def build_tables(files: list[Path]):
             if name not in TABLES:
                 raise ValidationError(f"{p.report.name}: parser produced unknown table {name!r}")
             pieces.setdefault(name, []).append((p.report.name, frame))
+        pieces.setdefault("claims", []).append((p.report.name, extract_claims(p.report, report_date)))
+        pieces.setdefault("deadline_terms", []).append((p.report.name, extract_deadlines(p.report, report_date)))
         for f in p.findings:
             findings_rows.append({"report_date": report_date, "source": _finding_source(p.report.name, f.source), "check": f.check, "severity": f.severity, "detail": f.detail})
 
@@ -202,6 +205,7 @@ def build_tables(files: list[Path]):
     tables["provinces"] = provinces_table()
     tables["reports"] = pd.DataFrame(report_rows)
     findings_rows.extend(checks.cross_report_findings(tables))
+    findings_rows.extend(consistency.findings(tables))
     tables["data_quality"] = pd.DataFrame(findings_rows, columns=TABLES["data_quality"].columns)
     for name in list(tables):
         tables[name] = _conform(tables[name], TABLES[name])

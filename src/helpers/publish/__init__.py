@@ -6,7 +6,8 @@ only when a notebook actually runs):
 
 - :mod:`.plan`     what to run: input hashing, skip-if-unchanged
 - :mod:`.execute`  papermill run of one notebook, failure summary, deterministic .ipynb
-- :mod:`.forkserver` warm kernels: forked from a template process that has the imports done
+- :mod:`.warm_kernels` a plug-in (kernel provisioner): kernels forked from a template process
+  that has the imports done; deletable
 - :mod:`.export`   nbconvert to self-contained HTML with the project template
 - :mod:`.outputs`  outputs/<date>/ staging + atomic swap, per-date locks, manifest.json
 - :mod:`.index`    outputs/index.html

@@ -7,10 +7,78 @@ Importing this module is cheap (the CLI imports it for every command).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
+import re
 import sys
+from collections.abc import Mapping
+from typing import Any
 
-from helpers.errors import BriefingsError, ExitCode, message_line
+from helpers.errors import BriefingsError, ExitCode, InputError, message_line
 
+_DMY_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def report_date(text: str) -> str:
+    """A reporting date as ISO ``YYYY-MM-DD``, given as ``2025-09-23`` or the Vietnamese ``23/9/2025``."""
+    text = text.strip()
+    try:
+        m = _DMY_RE.match(text)
+        if m:
+            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1))).isoformat()
+        if _ISO_RE.match(text):
+            return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD or D/M/YYYY, found {text!r}")
+
+
+def _override(text: str) -> tuple[str, Any]:
+    """``key=value`` (``thresholds.green_pct_min=85``); the value is read as YAML (numbers, null, lists)."""
+    import yaml
+
+    key, sep, value = text.partition("=")
+    key = key.strip()
+    if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*", key):
+        raise argparse.ArgumentTypeError(f"expected key=value (e.g. thresholds.green_pct_min=85), found {text!r}")
+    try:
+        parsed = yaml.safe_load(value) if value.strip() else None
+    except yaml.YAMLError:
+        parsed = value
+    return key, _dates_as_text(parsed)
+
+
+def _dates_as_text(value: Any) -> Any:
+    """YAML reads 2025-06-27 as a date; the params model wants the text (and names a bad one)."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_dates_as_text(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _dates_as_text(v) for k, v in value.items()}
+    return value
+
+
+def add_global_options(parser: argparse.ArgumentParser, after_subcommand: bool = False) -> None:
+    """Options every command takes, before or after the subcommand (``briefings build --debug``)."""
+    default = {"default": argparse.SUPPRESS} if after_subcommand else {}
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors", **default)
+    parser.add_argument("--quiet", "-q", action="store_true", help="print only what changed and what failed (for cron)", **default)
+    parser.add_argument("--log", metavar="FILE", help="append every output line to FILE, each starting with a UTC timestamp (folders created)", **default)
+    parser.add_argument("--on-failure", metavar="CMD", help="on a non-zero exit run CMD DATE ERROR once per failed date ('-' when no date); also in $BRIEFINGS_FAILED_DATE, $BRIEFINGS_ERROR", **default)
+
+
+def version_text() -> str:
+    """``briefings X.Y.Z (Python 3.11.7)``: the installed distribution's version."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        mine = version("vn-two-level-briefings")
+    except PackageNotFoundError:
+        mine = "(not installed)"
+    return f"briefings {mine} (Python {platform.python_version()})"
 
 
 def _jobs(text: str) -> int:
@@ -32,12 +100,16 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
 def add_subcommands(subparsers) -> None:
     run = subparsers.add_parser("run", help="run the notebooks of one or all reporting dates into outputs/")
     which = run.add_mutually_exclusive_group(required=True)
-    which.add_argument("--date", action="append", metavar="YYYY-MM-DD", help="a reporting date (repeatable)")
+    which.add_argument("--date", action="append", type=report_date, metavar="DATE", help="a reporting date, 2025-09-23 or 23/9/2025 (repeatable)")
     which.add_argument("--all", action="store_true", help="every reporting date with data")
     _add_run_options(run)
+    run.add_argument("-p", "--parameter", dest="overrides", action="append", type=_override, default=[], metavar="KEY=VALUE",
+                     help="override a parameter for this run (thresholds.green_pct_min=85; repeatable); outputs record it")
+    run.add_argument("--province", metavar="NAME", help="the province of the drill-down notebook (any spelling of its name, or its code)")
     run.set_defaults(func=cmd_run)
 
     lst = subparsers.add_parser("list", help="reporting dates, their data, params and last run")
+    lst.add_argument("--json", action="store_true", help="one JSON document (a list of dates) instead of a table")
     lst.set_defaults(func=cmd_list)
 
     build = subparsers.add_parser("build", help="ingest, then run every date (what `make briefings` calls)")
@@ -50,11 +122,40 @@ def _error(exc: BaseException) -> int:
     return ExitCode.BAD_INPUT
 
 
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The ``-p``/``--province`` overrides as one mapping (later ones win); the province is checked now."""
+    out = dict(getattr(args, "overrides", None) or [])
+    province = getattr(args, "province", None)
+    if province is not None:
+        from helpers.report.drilldown import resolve_province
+
+        try:
+            resolve_province(province)
+        except BriefingsError:
+            raise InputError("--province", None, "a province name (e.g. 'Lạng Sơn') or official code", province) from None
+        out["province"] = province
+    return out
+
+
+def _reporter(args: argparse.Namespace):
+    """Progress on stdout, problems on stderr; with --quiet only problems (changes are printed after)."""
+    from helpers.publish.runner import Reporter
+
+    if getattr(args, "quiet", False):
+        return Reporter(out=lambda line: None)
+    return Reporter()
+
+
 def _run(dates, all_dates: bool, args: argparse.Namespace) -> int:
     from helpers.publish.runner import run_dates
 
-    summary = run_dates(dates, all_dates=all_dates, force=args.force, jobs=args.jobs, wait=not args.no_wait)
-    if summary.planned or summary.locked:
+    quiet = getattr(args, "quiet", False)
+    summary = run_dates(dates, all_dates=all_dates, force=args.force, jobs=args.jobs, wait=not args.no_wait,
+                        reporter=_reporter(args), overrides=_overrides(args))
+    if quiet:
+        for date in summary.ran:
+            print(f"{date}: published outputs/{date}/", flush=True)
+    elif summary.planned or summary.locked:
         parts = [f"{len(summary.ran)} published", f"{len(summary.skipped)} unchanged"]
         if summary.failed:
             parts.append(f"{len(summary.failed)} failed")
@@ -82,8 +183,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         from helpers.ingest.run import run_ingest
 
         result = run_ingest()
+        quiet = getattr(args, "quiet", False)
         if getattr(result, "skipped", False):
-            print("ingest: data/processed is up to date", flush=True)
+            if not quiet:
+                print("ingest: data/processed is up to date", flush=True)
         else:
             print(f"ingest: data/processed rebuilt from {len(result.reports)} reports in {result.seconds:.2f} s", flush=True)
         new_dates = list(getattr(result, "new_dates", []) or [])
@@ -96,59 +199,83 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     try:
+        if getattr(args, "json", False):
+            rows, status = date_states()
+            print(json.dumps(rows, ensure_ascii=False, indent=2), flush=True)
+            return status
         return list_dates()
     except BriefingsError as exc:
         return _error(exc)
 
 
-def list_dates(out=None) -> int:
-    """Print one line per date: data kinds, params used, state of the last run."""
+def date_states() -> tuple[list[dict[str, Any]], int]:
+    """One record per reporting date, newest first: its data kinds, params, last run, and
+    whether the published briefing is up to date; and the exit status (2 if a params file is invalid)."""
     from helpers import tables as datastore
     from helpers.publish.params import display_path, load_params, params_files
     from helpers.publish import manifest as manifests
     from helpers.publish import plan
 
-    out = out or (lambda line: print(line, flush=True))
     available = datastore.available_dates()
     files = params_files()
     manifest = manifests.read_manifest()
     hasher = plan.InputHasher(plan.NOTEBOOKS)
-    rows = [("date", "data", "params", "last run")]
+    records: list[dict[str, Any]] = []
     status = ExitCode.OK
     for date in sorted(set(available) | set(files), reverse=True):
-        kinds = ", ".join(available.get(date, [])) or "(no data)"
+        record: dict[str, Any] = {"date": date, "data": list(available.get(date, [])), "params": None, "params_error": None,
+                                  "last_run": None, "last_run_at": None, "error": None, "published": False, "up_to_date": None}
         try:
             lp = load_params(date, available=available)
-            params_text = "defaults.yaml (no params file)" if lp.used_defaults else display_path(lp.path)
+            record["params"] = "defaults.yaml (no params file)" if lp.used_defaults else display_path(lp.path)
         except BriefingsError as exc:
             lp = None
-            params_text = f"INVALID: {exc}"
+            record["params_error"] = str(exc)
             status = ExitCode.BAD_INPUT
         entry = manifests.date_entry(manifest, date)
         last = entry.get("last_run") or {}
-        if not last:
-            state = "never run"
-        else:
-            state = last.get("status", "?")
-            if state == "failed":
-                errors = last.get("errors") or {}
-                first = next(iter(errors.items()), None)
-                if first:
-                    state += f" ({first[0]}.ipynb: {first[1].get('summary', '')})"
-                if entry.get("last_success"):
-                    state += "; last good briefing kept"
-            if lp is not None and entry.get("last_success"):
-                try:
-                    plan.check_notebooks(plan.NOTEBOOKS)
-                    digest = hasher.input_hash(date, hasher.date_inputs(lp))
-                    fresh, _ = plan.up_to_date(entry, date, digest, plan.NOTEBOOKS)
-                    state += ", up to date" if fresh else ", inputs changed since"
-                except BriefingsError:
-                    pass
-        rows.append((date, kinds, params_text, state))
-    if len(rows) == 1:
+        record["published"] = bool(entry.get("last_success"))
+        if last:
+            record["last_run"] = last.get("status", "?")
+            record["last_run_at"] = last.get("finished_at")
+            first = next(iter((last.get("errors") or {}).items()), None)
+            if record["last_run"] == "failed" and first:
+                record["error"] = f"{first[0]}.ipynb: {first[1].get('summary', '')}"
+        if lp is not None and entry.get("last_success"):
+            try:
+                plan.check_notebooks(plan.NOTEBOOKS)
+                digest = hasher.input_hash(date, hasher.date_inputs(lp))
+                record["up_to_date"] = plan.up_to_date(entry, date, digest, plan.NOTEBOOKS)[0]
+            except BriefingsError:
+                pass
+        records.append(record)
+    return records, status
+
+
+def _state_text(record: Mapping[str, Any]) -> str:
+    if not record["last_run"]:
+        return "never run"
+    state = record["last_run"]
+    if record["error"]:
+        state += f" ({record['error']})"
+    if state.startswith("failed") and record["published"]:
+        state += "; last good briefing kept"
+    if record["up_to_date"] is not None:
+        state += ", up to date" if record["up_to_date"] else ", inputs changed since"
+    return state
+
+
+def list_dates(out=None) -> int:
+    """Print one line per date: data kinds, params used, state of the last run."""
+    out = out or (lambda line: print(line, flush=True))
+    records, status = date_states()
+    if not records:
         out("no reporting dates: run 'briefings ingest' (or 'make briefings')")
         return status
+    rows = [("date", "data", "params", "last run")]
+    for r in records:
+        params_text = r["params"] if r["params_error"] is None else f"INVALID: {r['params_error']}"
+        rows.append((r["date"], ", ".join(r["data"]) or "(no data)", params_text, _state_text(r)))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     for r in rows:
         out("  ".join(r[i].ljust(widths[i]) for i in range(3)) + "  " + r[3])

@@ -1,16 +1,19 @@
 """Papermill run of one notebook, a one-line failure summary, a deterministic .ipynb.
 
-The kernel is ``python3`` of the running interpreter (ipykernel's built-in spec with
-``sys.executable``, whatever kernelspecs are registered), so the venv's packages,
-including the editable ``helpers``, are importable in the notebook without
-registering a kernel. Kernels talk over private Unix sockets; their own log goes
-to a temporary file (its last line is quoted if the kernel dies).
+The kernel is the installed kernelspec the notebooks name (``vn-briefings``, which the
+Makefile installs; :func:`check_kernel` says in one line when it is missing), run with
+the running interpreter (``sys.executable``), so the venv's packages, including the
+editable ``helpers``, are importable in the notebook. Kernels talk over private Unix
+sockets; their own log goes to a temporary file (its last line is quoted if the
+kernel dies).
 
-During a build the kernel is forked from the build's warm template (see
-:mod:`.forkserver`) when one is running; papermill still executes the notebook (it
-only gets a kernel manager that launches differently), and the notebook sees the
-kernel a cold start gives. Once the last cell has replied the kernel is stopped at
-once (``shutdown_kernel="immediate"``) rather than asked to shut down and waited for.
+Everything here uses jupyter_client's documented extension points: a kernel spec
+manager, a kernel client class and a kernel manager configured through traitlets.
+How the kernel process is launched is its kernel spec's provisioner: jupyter_client's
+local one, or a kernel pool plug-in's (see :mod:`.runner`); papermill executes the
+notebook the same way either way. Once the last cell has replied the kernel is
+stopped at once (``shutdown_kernel="immediate"``) rather than asked to shut down and
+waited for.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from helpers.errors import BriefingsError
 from helpers.publish.plan import KERNEL_NAME
 
 CELL_TIMEOUT = 900  # seconds per cell
@@ -82,36 +86,83 @@ def _quiet() -> None:
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
 
-_MANAGER = None
-_CLIENT = None
 KERNEL_ARGS = ("--HistoryManager.enabled=False",)
 RECONNECT_MS = 10  # a kernel's sockets exist ~0.1 s after its launch: retry connecting every 10 ms, not 100
 
 
-def _ready_client_class():
-    """AsyncKernelClient that knows sooner that a kernel is ready.
+class KernelMissing(BriefingsError):
+    """The kernelspec the notebooks name is not installed (exit code 2)."""
 
-    jupyter_client's ``wait_for_ready`` waits for the kernel_info reply, checks that
-    IOPub is connected, then drains IOPub until it has been silent for 0.2 s. This one
-    drains only up to the 'idle' status of the kernel_info request that was answered
-    (the last thing the kernel sends for it) - messages the kernel might still send
-    are not any cell's: nbclient files outputs by the request they answer. Its
-    sockets also retry connecting to a kernel that is still starting every 10 ms."""
-    global _CLIENT
-    if _CLIENT is None:
+
+def check_kernel(name: str = KERNEL_NAME) -> None:
+    """Raise :class:`KernelMissing` (one line) unless the kernelspec ``name`` is installed."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(name)
+    except NoSuchKernel:
+        venv = Path(sys.prefix)
+        raise KernelMissing(
+            f"kernel '{name}' is not installed in {venv}: run `make .venv/.installed` "
+            f"(or `{venv}/bin/python -m ipykernel install --sys-prefix --name {name} --display-name \"Python ({name})\"`)"
+        ) from None
+
+
+def _kernel_manager_class():
+    """The kernel manager class of a run, with its kernel spec manager and kernel client
+    (built on first use: jupyter_client is not imported when nothing runs)."""
+    global _MANAGER
+    if _MANAGER is None:
         import time as _time
         from queue import Empty
 
         import zmq
         import zmq.asyncio
+        from ipykernel.kernelspec import make_ipkernel_cmd
         from jupyter_client.asynchronous import AsyncKernelClient
+        from jupyter_client.kernelspec import KernelSpecManager
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_client import protocol_version
+        from traitlets import Dict, Unicode, default
+
+        class ProjectKernelSpecManager(KernelSpecManager):
+            """The installed kernelspec, run with *this* interpreter: the spec's argv names
+            the Python that installed it (another clone's venv, perhaps); ipykernel's
+            own command for ``sys.executable`` replaces it. ``kernel_provisioner``: the
+            stanza of a kernel pool plug-in, if one runs (see :mod:`.runner`)."""
+
+            kernel_provisioner = Dict(config=True, help="metadata.kernel_provisioner of the specs returned ({}: jupyter_client's default)")
+
+            def get_kernel_spec(self, kernel_name):
+                spec = super().get_kernel_spec(kernel_name)
+                if spec.language.lower() == "python":
+                    spec.argv = make_ipkernel_cmd()
+                if self.kernel_provisioner:
+                    spec.metadata = {**spec.metadata, "kernel_provisioner": dict(self.kernel_provisioner)}
+                return spec
 
         class ReadyKernelClient(AsyncKernelClient):
-            def _context_default(self):
-                self._created_context = True
-                ctx = zmq.asyncio.Context()
-                ctx.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
-                return ctx
+            """AsyncKernelClient that knows sooner that a kernel is ready.
+
+            jupyter_client's ``wait_for_ready`` waits for the kernel_info reply, checks that
+            IOPub is connected, then drains IOPub until it has been silent for 0.2 s. This one
+            drains only up to the 'idle' status of the kernel_info request that was answered
+            (the last thing the kernel sends for it) - messages the kernel might still send
+            are not any cell's: nbclient files outputs by the request they answer. Its
+            sockets also retry connecting to a kernel that is still starting every 10 ms."""
+
+            own_context = None  # the context made below, destroyed with the channels
+
+            @default("context")
+            def _reconnecting_context(self):
+                self.own_context = zmq.asyncio.Context()
+                self.own_context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
+                return self.own_context
+
+            def stop_channels(self):
+                super().stop_channels()
+                if self.own_context is not None and not self.own_context.closed:
+                    self.own_context.destroy(linger=100)  # as jupyter_client does with a context it made
 
             async def wait_for_ready(self, timeout=None):
                 deadline = _time.monotonic() + (float("inf") if timeout is None else timeout)
@@ -137,82 +188,47 @@ def _ready_client_class():
                         except Empty:
                             pass
                         if seen:
-                            self._handle_kernel_info_reply(reply)
+                            # what jupyter_client does with the reply: speak the kernel's protocol version
+                            major = int(reply["content"]["protocol_version"].split(".")[0])
+                            if major != int(protocol_version.split(".")[0]):
+                                self.session.adapt_version = major
                             return
-                    if not await self._async_is_alive():
+                    if not await self.is_alive():
                         raise RuntimeError("Kernel died before replying to kernel_info")
                     if _time.monotonic() > deadline:
                         raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
 
-        _CLIENT = ReadyKernelClient
-    return _CLIENT
-
-
-def _kernel_manager_class():
-    """AsyncKernelManager that
-
-    - starts ``python3`` as ipykernel of *this* interpreter (``sys.executable``), even if
-      a user-level kernelspec named python3 points at another Python;
-    - sends the kernel process's own stdout/stderr (startup warnings, shutdown noise,
-      tracebacks of its internals) to ``kernel_log`` instead of ours. What the
-      notebook's code prints is captured in the notebook as usual."""
-    global _MANAGER
-    if _MANAGER is None:
-        from jupyter_client.kernelspec import KernelSpec
-        from jupyter_client.manager import AsyncKernelManager
-        from traitlets import Unicode, default
-
-        client_class = _ready_client_class()
-
         class QuietKernelManager(AsyncKernelManager):
+            """AsyncKernelManager that sends the kernel process's own stdout/stderr (startup
+            warnings, shutdown noise, tracebacks of its internals) to ``kernel_log`` instead
+            of ours, and uses the two classes above. What the notebook's code prints is
+            captured in the notebook as usual."""
+
             kernel_log = Unicode("", help="file for the kernel process's stdout and stderr").tag(config=True)
 
             @default("client_factory")
-            def _client_factory_default(self):
-                return client_class
+            def _ready_client(self):
+                return ReadyKernelClient
 
-            @property
-            def kernel_spec(self):
-                if self._kernel_spec is None and self.kernel_name == KERNEL_NAME:
-                    from ipykernel.kernelspec import RESOURCES, get_kernel_dict
+            @default("kernel_spec_manager")
+            def _project_kernel_specs(self):
+                return ProjectKernelSpecManager(parent=self, data_dir=self.data_dir)
 
-                    spec = get_kernel_dict()
-                    # A batch kernel keeps no input history: IPython would otherwise write
-                    # every cell to ~/.ipython's SQLite file, from parallel kernels at once.
-                    spec["argv"] = [*spec["argv"], *KERNEL_ARGS]
-                    self._kernel_spec = KernelSpec(resource_dir=RESOURCES, **spec)
-                return super().kernel_spec
-
-            async def _async_launch_kernel(self, kernel_cmd, **kw):
-                from helpers.publish import forkserver
-
-                from jupyter_client.provisioning.local_provisioner import LocalProvisioner
-
-                if forkserver.ADDRESS and type(self.provisioner) is LocalProvisioner:
-                    try:
-                        proc = forkserver.launch(kernel_cmd, kw.get("env") or os.environ, kw.get("cwd"), self.kernel_log or None)
-                    except forkserver.Unavailable as exc:
-                        if os.environ.get("BRIEFINGS_DEBUG_KERNELS"):
-                            print(f"warm kernel unavailable: {exc}", file=sys.stderr, flush=True)
-                        # an ordinary start below
-                    else:
-                        prov = self.provisioner
-                        prov.__class__ = forkserver.provisioner_class()
-                        prov.process, prov.pid, prov.pgid = proc, proc.pid, proc.pid
-                        prov.cwd = kw.get("cwd") or os.getcwd()
-                        self._reconcile_connection_info(prov.connection_info)
-                        return None
-                if not self.kernel_log:
-                    return await super()._async_launch_kernel(kernel_cmd, **kw)
+            async def start_kernel(self, **kw):
+                # start_kernel's keyword arguments are the launch's (Popen's) arguments
+                if not self.kernel_log or "stdout" in kw:
+                    return await super().start_kernel(**kw)
                 with open(self.kernel_log, "ab") as log:
-                    kw["stdout"] = kw["stderr"] = log
-                    return await super()._async_launch_kernel(kernel_cmd, **kw)
+                    return await super().start_kernel(stdout=log, stderr=log, **kw)
 
         _MANAGER = QuietKernelManager
     return _MANAGER
 
 
-def _kernel_config(socket_dir: str):
+_MANAGER = None
+
+
+def _kernel_config(socket_dir: str, kernel_provisioner: Mapping[str, Any] | None = None):
     """Kernels talk over Unix sockets (IPC) in a private temporary folder: no TCP ports
     open to other local users, and no 'running over TCP without encryption' warning
     from every kernel. The socket path is unique per kernel (the default, relative
@@ -223,6 +239,8 @@ def _kernel_config(socket_dir: str):
     c.KernelManager.transport = "ipc"
     c.KernelManager.ip = os.path.join(socket_dir, "k")
     c.QuietKernelManager.kernel_log = os.path.join(socket_dir, "kernel.log")
+    if kernel_provisioner:
+        c.ProjectKernelSpecManager.kernel_provisioner = dict(kernel_provisioner)
     return c
 
 
@@ -331,6 +349,20 @@ def _stable_outputs(nb) -> None:
                     data["text/plain"] = _ADDRESS.sub(">", text)
 
 
+def notebook_summary(nb) -> dict[str, Any] | None:
+    """The summary the notebook displayed with :func:`helpers.report.glue.show_summary`
+    (the last one, if it displayed several), or None."""
+    from helpers.report.glue import SUMMARY_MIME
+
+    found = None
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data") or {}
+            if SUMMARY_MIME in data:
+                found = data[SUMMARY_MIME]
+    return dict(found) if isinstance(found, Mapping) else None
+
+
 def write_notebook(nb, path: Path) -> None:
     import nbformat
 
@@ -352,6 +384,7 @@ def run_notebook(
     kernel_name: str = KERNEL_NAME,
     cell_timeout: int = CELL_TIMEOUT,
     path_aliases: Mapping[str, str] | None = None,
+    kernel_provisioner: Mapping[str, Any] | None = None,
 ) -> ExecResult:
     """Execute ``source`` with ``parameters`` and write the executed, normalized
     notebook to ``output`` (also when a cell fails). Never raises for notebook errors."""
@@ -379,8 +412,9 @@ def run_notebook(
             start_timeout=START_TIMEOUT,
             execution_timeout=cell_timeout,
             record_timing=False,
-            config=_kernel_config(socket_dir),
+            config=_kernel_config(socket_dir, kernel_provisioner),
             kernel_manager_class=_kernel_manager_class(),
+            extra_arguments=list(KERNEL_ARGS),
             # every output is in once the last cell replied: stop the kernel, do not wait for it
             shutdown_kernel="immediate",
         )

@@ -18,13 +18,17 @@ from typing import Any
 
 from helpers import config
 from helpers.errors import BriefingsError
+from helpers.report.glue import MACHINE_OUTPUT_TAG
 
 TEMPLATES_DIR = config.PACKAGE_DIR / "report" / "templates"
 TEMPLATE_NAME = "briefing"
 # Cells with these tags are not in the HTML (their outputs neither).
-REMOVE_CELL_TAGS = frozenset({"parameters", "injected-parameters", "remove_cell", "remove-cell", "papermill-error-cell-tag"})
+REMOVE_CELL_TAGS = frozenset({"parameters", "injected-parameters", "remove_cell", "remove-cell", "papermill-error-cell-tag", "analyst"})
 # Cells with these tags keep their outputs but never show input (inputs never show anyway).
 REMOVE_OUTPUT_TAGS = frozenset({"remove_output", "remove-output"})
+# Single outputs with these tags (in the output's metadata) are not in the HTML: values
+# handed to the engine, such as the briefing's summary (helpers.report.glue).
+REMOVE_SINGLE_OUTPUT_TAGS = frozenset({MACHINE_OUTPUT_TAG})
 MAX_BYTES = 2 * 1024 * 1024
 LANG = "vi"
 
@@ -146,6 +150,7 @@ def get_exporter():
     c.TagRemovePreprocessor.enabled = True
     c.TagRemovePreprocessor.remove_cell_tags = set(REMOVE_CELL_TAGS)
     c.TagRemovePreprocessor.remove_all_outputs_tags = set(REMOVE_OUTPUT_TAGS)
+    c.TagRemovePreprocessor.remove_single_output_tags = set(REMOVE_SINGLE_OUTPUT_TAGS)
     c.CSSHTMLHeaderPreprocessor.enabled = False  # pygments CSS: there is no code to highlight
     return HTMLExporter(config=c)
 

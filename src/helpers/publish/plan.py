@@ -12,7 +12,9 @@ This module must stay cheap: no pandas, papermill or nbconvert.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import os
 import platform
 import re
@@ -33,7 +35,7 @@ from helpers.publish import manifest as manifests
 NOTEBOOKS: tuple[str, ...] = ("briefing", "province_drilldown")
 # The notebook whose HTML must exist for a date to count as published.
 MAIN_NOTEBOOK = "briefing"
-KERNEL_NAME = "python3"
+KERNEL_NAME = "vn-briefings"  # the kernelspec the Makefile installs (the notebooks name it)
 
 # Distributions whose versions are recorded in the manifest and hashed.
 TOOLS: tuple[str, ...] = (
@@ -93,6 +95,36 @@ def check_notebooks(notebooks: Sequence[str]) -> None:
             raise InputError(display_path(path), None, "a notebook (the engine runs: " + ", ".join(f"{n}.ipynb" for n in notebooks) + ")", "no such file")
 
 
+def with_overrides(loaded: LoadedParams, overrides: Mapping[str, Any]) -> LoadedParams:
+    """``loaded`` with command-line overrides (``thresholds.green_pct_min`` -> nested key) applied and validated."""
+    from pydantic import ValidationError as PydanticValidationError
+
+    data = loaded.params.model_dump(mode="json")
+    for key, value in overrides.items():
+        *parents, leaf = key.split(".")
+        node = data
+        for part in parents:
+            if not isinstance(node.get(part), dict):
+                raise InputError("-p", None, f"a known parameter (see params/defaults.yaml), not {key}", f"{key}={value}")
+            node = node[part]
+        node[leaf] = value
+    try:
+        params = type(loaded.params).model_validate(data)
+    except PydanticValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err.get("loc", ()))
+        raise InputError("-p", None, f"{where}: {err.get('msg', 'a valid value')}", json.dumps(err.get("input"), ensure_ascii=False, default=str)) from None
+    if params.report_date != loaded.params.report_date:
+        raise InputError("-p", None, f"report_date {loaded.date} (use --date to choose the date)", params.report_date.isoformat())
+    return dataclasses.replace(loaded, params=params)
+
+
+def params_digest(loaded: LoadedParams) -> str:
+    """Hash of the parameters the notebooks receive: files and command-line overrides alike."""
+    text = json.dumps(loaded.notebook_parameters(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 class InputHasher:
     """File hashes for one build, computed once and shared by every date."""
 
@@ -136,6 +168,7 @@ class InputHasher:
         out = dict(self.shared_inputs())
         for path in loaded.files:
             out[display_path(path)] = self._sha(Path(path))
+        out["parameters (as run)"] = params_digest(loaded)
         return dict(sorted(out.items()))
 
     def input_hash(self, date: str, inputs: Mapping[str, str]) -> str:

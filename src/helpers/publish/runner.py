@@ -3,20 +3,23 @@ parallel -> export -> swap outputs/<date>/ in -> manifest -> index.
 
 Work is shared: papermill, nbconvert and the compiled template are loaded once in
 this process, then worker processes are forked with all of it warm (one kernel
-per date-notebook, exported in the worker that ran it). Kernels are forked from a
-kernel template that has ipykernel, the notebooks' libraries and the data tables
-loaded (:mod:`.forkserver`; ``BRIEFINGS_WARM_KERNELS=0`` starts every kernel cold,
-with the same results). Nothing heavy is imported when every date is up to date.
+per date-notebook, exported in the worker that ran it). How kernels start is a
+plug-in's business (:data:`KERNEL_POOLS`): the project's warm-kernel plug-in forks
+them from a template with the libraries and tables loaded
+(:mod:`.warm_kernels`; ``BRIEFINGS_WARM_KERNELS=0`` starts every kernel cold, with
+the same results). Each date's summary.json is what its briefing notebook displayed
+(:mod:`helpers.report.glue`). Nothing heavy is imported when every date is up to date.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +31,7 @@ from helpers.publish.params import LoadedParams, display_path, load_all, load_pa
 from helpers.publish import site as index
 from helpers.publish import folders, hashing, locks, snapshot
 from helpers.publish import manifest as manifests
+from helpers.publish import summary as summaries
 from helpers.publish import plan
 
 
@@ -112,8 +116,11 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
         kernel_name=task["kernel_name"],
         cell_timeout=task["cell_timeout"],
         path_aliases=task.get("path_aliases"),
+        kernel_provisioner=task.get("kernel_provisioner"),
     )
     result["execute"] = round(res.seconds, 3)
+    if res.ok and task.get("summary"):
+        res = _publish_summary(res, staging)
     if res.ok:
         try:
             ex = export.export_file(res.nb, staging / f"{name}.html", name=name)
@@ -133,6 +140,21 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
         os.replace(nb_path, failed)
         result["kept"] = str(failed)
     return result
+
+
+def _publish_summary(res, staging: Path):
+    """Write ``summary.json`` into ``staging`` from the summary the notebook displayed
+    (:mod:`helpers.report.glue`); a notebook that displayed none fails."""
+    from helpers.publish import execute
+    from helpers.report.glue import SUMMARY_MIME
+
+    summary = execute.notebook_summary(res.nb)
+    if summary is None:
+        res.failure = execute.Failure("NoSummary", f"the notebook displayed no {SUMMARY_MIME} output (its last cell calls helpers.report.glue.show_summary)")
+        return res
+    headline = summary.pop("headline", [])
+    summaries.write_summary(staging, headline, **summary)
+    return res
 
 
 # --------------------------------------------------------------------------- planning
@@ -187,6 +209,7 @@ def run_dates(
     notebooks: Sequence[str] | None = None,
     available: Mapping[str, Any] | None = None,
     reporter: Reporter | None = None,
+    overrides: Mapping[str, Any] | None = None,
 ) -> RunSummary:
     """Build the briefings of ``dates`` (or every date with data). Raises
     :class:`~helpers.errors.BriefingsError` for bad input before any kernel starts;
@@ -202,7 +225,7 @@ def run_dates(
             from helpers import tables as datastore
 
             available = datastore.available_dates(snap.path)
-        return _build(dates, snap, all_dates=all_dates, force=force, jobs=jobs, wait=wait, notebooks=notebooks, available=available, reporter=reporter)
+        return _build(dates, snap, all_dates=all_dates, force=force, jobs=jobs, wait=wait, notebooks=notebooks, available=available, reporter=reporter, overrides=overrides)
     finally:
         snap.release()
 
@@ -218,6 +241,7 @@ def _build(
     notebooks: Sequence[str] | None,
     available: Mapping[str, Any],
     reporter: Reporter | None,
+    overrides: Mapping[str, Any] | None,
 ) -> RunSummary:
     started = time.perf_counter()
     rep = reporter or Reporter()
@@ -225,6 +249,8 @@ def _build(
     summary = RunSummary()
 
     loaded = resolve_params(dates, all_dates, available)
+    if overrides:
+        loaded = {d: plan.with_overrides(lp, overrides) for d, lp in loaded.items()}
     plan.check_notebooks(notebooks)
     for date, lp in loaded.items():
         if lp.used_defaults:
@@ -241,22 +267,14 @@ def _build(
         summary.seconds = time.perf_counter() - started
         return summary
 
-    # Something runs. Start the kernel template first (it imports what kernels need while
-    # this process loads papermill/nbconvert and compiles the HTML template once, here,
-    # so forked workers start warm).
-    from helpers.publish import execute  # noqa: F401
+    # Something runs. Start the kernel pool first, if a plug-in offers one (it prepares
+    # kernels while this process loads papermill/nbconvert and compiles the HTML template
+    # once, here, so forked workers start warm).
+    from helpers.publish import execute
     from helpers.publish import export
 
+    execute.check_kernel(plan.KERNEL_NAME)
     execute._quiet()
-    template = start_template(notebooks)
-    try:
-        import papermill  # noqa: F401
-
-        export.warm_up()
-    except BaseException:
-        if template is not None:
-            template.stop()
-        raise
     n_tasks = len(todo) * len(notebooks)
     workers = max(1, min(jobs or default_jobs(), n_tasks))
     pool = None
@@ -264,6 +282,15 @@ def _build(
     def on_wait(date: str, holder: str) -> None:
         rep.out(f"{date}: another run ({holder}) is building this date; waiting for it to finish...")
 
+    kernels = contextlib.ExitStack()  # the kernel pool, running until the workers are done
+    kernel_provisioner = kernels.enter_context(kernel_pool(notebooks))
+    try:
+        import papermill  # noqa: F401
+
+        export.warm_up()
+    except BaseException:
+        kernels.close()
+        raise
     try:
         if workers > 1:
             pool = fork_pool(workers, initializer=_worker_init)
@@ -285,39 +312,43 @@ def _build(
                         continue
                 runnable.append(p)
             if runnable:
-                _run_plans(runnable, notebooks, hasher, pool, rep, summary)
+                _run_plans(runnable, notebooks, hasher, pool, rep, summary, kernel_provisioner)
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-        if template is not None:
-            template.stop()
+        kernels.close()
     _update_index()
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def warm_kernels_enabled() -> bool:
-    """Kernels forked from a warm template (default, on Linux), unless BRIEFINGS_WARM_KERNELS=0."""
-    if os.environ.get("BRIEFINGS_WARM_KERNELS", "1").strip().lower() in ("0", "no", "false", "off"):
-        return False
-    from helpers.publish import forkserver
-
-    return forkserver.supported()
-
-
-def start_template(notebooks: Sequence[str]):
-    """The build's kernel template (see :mod:`.forkserver`), or None when disabled."""
-    if not warm_kernels_enabled():
-        return None
-    from helpers.publish import forkserver
-
-    modules = forkserver.notebook_imports(plan.notebook_path(name) for name in notebooks)
-    template = forkserver.Template(modules, cwd=config.notebooks_dir())
-    template.start()
-    return template
+# Entry point group of kernel pool plug-ins. An entry point names a function
+# ``pool(notebooks: list[Path], cwd: Path)`` returning a context manager: it keeps
+# whatever it needs running for one build (started before the workers fork, stopped
+# after them) and yields the ``kernel_provisioner`` stanza put into the kernel spec's
+# metadata (jupyter_client's provisioner API selects the provisioner it names), or
+# None. The project's own plug-in is helpers.publish.warm_kernels; without any, every
+# kernel starts the ordinary way.
+KERNEL_POOLS = "vn_briefings.kernel_pools"
 
 
-def _tasks(p: plan.DatePlan, notebooks: Sequence[str], staging: Path, tables_dir: Path) -> list[dict[str, Any]]:
+@contextlib.contextmanager
+def kernel_pool(notebooks: Sequence[str]) -> Iterator[Mapping[str, Any] | None]:
+    """The first installed kernel pool plug-in, running for the build (see :data:`KERNEL_POOLS`)."""
+    from importlib.metadata import entry_points
+
+    for ep in sorted(entry_points(group=KERNEL_POOLS), key=lambda e: e.name):
+        try:
+            pool = ep.load()
+        except ImportError:  # its package was removed but the installed entry point remains
+            continue
+        with pool([plan.notebook_path(name) for name in notebooks], config.notebooks_dir()) as stanza:
+            yield stanza
+        return
+    yield None
+
+
+def _tasks(p: plan.DatePlan, notebooks: Sequence[str], staging: Path, tables_dir: Path, kernel_provisioner: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     params = p.loaded.notebook_parameters()
     params["processed_dir"] = str(tables_dir)
     params["output_dir"] = str(staging)
@@ -339,12 +370,14 @@ def _tasks(p: plan.DatePlan, notebooks: Sequence[str], staging: Path, tables_dir
                 "cwd": str(config.notebooks_dir()),
                 "kernel_name": plan.KERNEL_NAME,
                 "cell_timeout": p.loaded.cell_timeout_s,
+                "kernel_provisioner": kernel_provisioner,
+                "summary": name == plan.MAIN_NOTEBOOK,  # the date's summary.json comes from this notebook
             }
         )
     return tasks
 
 
-def _run_plans(plans: list[plan.DatePlan], notebooks: Sequence[str], hasher: plan.InputHasher, pool, rep: Reporter, summary: RunSummary) -> None:
+def _run_plans(plans: list[plan.DatePlan], notebooks: Sequence[str], hasher: plan.InputHasher, pool, rep: Reporter, summary: RunSummary, kernel_provisioner: Mapping[str, Any] | None = None) -> None:
     by_date = {p.date: p for p in plans}
     pending: dict[str, int] = {}
     results: dict[str, list[dict]] = {}
@@ -353,7 +386,7 @@ def _run_plans(plans: list[plan.DatePlan], notebooks: Sequence[str], hasher: pla
     for p in plans:
         rep.out(f"{p.date}: building ({p.reason})")
         staging = folders.prepare_staging(p.date)
-        tasks += _tasks(p, notebooks, staging, hasher.tables_dir)
+        tasks += _tasks(p, notebooks, staging, hasher.tables_dir, kernel_provisioner)
         pending[p.date] = len(notebooks)
         results[p.date] = []
         summary.planned.append(p.date)

@@ -1,10 +1,11 @@
 """The analyst notebook's content: one province in depth, and the data-quality findings of the date.
 
-``notebooks/province_drilldown.ipynb`` calls :class:`ProvinceDrilldown`. The province
-comes from the ``province`` parameter (any spelling the matcher knows, or the code);
-when it is not set, the notebook explains the choice it makes from the data: the
-province most below its predicted online rate (22/9), or the one with the most open
-tasks (June dates).
+``notebooks/province_drilldown.ipynb`` calls :class:`ProvinceDrilldown`, one cell per
+section, each followed by a cell tagged ``analyst`` showing the DataFrame behind it.
+The province comes from the ``province`` parameter (any spelling the matcher knows,
+or the code); when it is not set, the notebook explains the choice it makes from the
+data: the province most below its predicted online rate (plan-02 dates), or the one
+with the most open tasks (daily readiness dates).
 """
 
 from __future__ import annotations
@@ -13,32 +14,19 @@ from functools import cached_property
 
 import pandas as pd
 
+from helpers.analysis.facts import DAILY, PLAN02, source_file
 from helpers.errors import InputError
-from helpers.ingest.provinces import lookup
-from helpers.analysis import tasks as J
-from helpers.analysis import communes as R
-from helpers.analysis import themes as T
-from helpers.report.formats import fmt_pct
+from helpers.ingest.provinces import by_code, lookup
 from helpers.report.document import Briefing
-from helpers.report.sections.quality import source_file
-from helpers.report.render import Html, absent, esc, f_int, f_num2, f_pct, f_text, join, para, table
-from helpers.report.sections.sources import vn_date
-
-SYSTEM_VI = {
-    "tthc": "Hệ thống giải quyết TTHC",
-    "document_management": "Quản lý văn bản",
-    "lgsp": "Nền tảng tích hợp, chia sẻ dữ liệu (LGSP)",
-    "online_meetings": "Họp trực tuyến",
-    "reporting": "Hệ thống thông tin báo cáo",
-}
+from helpers.report.formats import fmt_pct, vn_date
+from helpers.report.render import Html, absent, f_int, f_num2, f_pct, f_text, heading, join, para, table
+from helpers.report.wording import DEFAULT_PROVINCE_VI, OBSTACLE_KIND_VI, QUADRANT_LABELS_VI, SCOPE_VI, SYSTEM_VI, THEME_LABELS_VI
 
 
 def resolve_province(value) -> int:
     """A province parameter (name in any known spelling, or code) -> official code."""
     if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
         code = int(value)
-        from helpers.ingest.provinces import by_code
-
         try:
             by_code(code)
         except KeyError:
@@ -51,8 +39,10 @@ def resolve_province(value) -> int:
 
 
 class ProvinceDrilldown(Briefing):
-    def __init__(self, report_date: str, province=None, thresholds: dict | None = None, processed_dir=None):
-        super().__init__(report_date, thresholds, processed_dir)
+    """One province of one date; the sections of the briefing's header and footnotes are shared."""
+
+    def __init__(self, report_date: str, province=None, thresholds: dict | None = None, processed_dir=None, comparison_dates=()):
+        super().__init__(report_date, thresholds, processed_dir, comparison_dates)
         self.province_param = province
 
     @cached_property
@@ -62,81 +52,69 @@ class ProvinceDrilldown(Briefing):
         return self._default_choice()[0]
 
     def _default_choice(self) -> tuple[int, str]:
-        if self.has("plan02"):
-            table_ = self.ready_but_low_result.table.sort_values("residual_rank")
-            code = int(table_["province_code"].iloc[0])
-            return code, "tỉnh có tỷ lệ nộp trực tuyến thấp hơn nhiều nhất so với mức dự báo theo độ sẵn sàng hạ tầng"
-        open_by = J.open_tasks_by_province(self.table("task_status"), self.report_date)
-        return int(open_by["province_code"].iloc[0]), "tỉnh còn nhiều nhiệm vụ chưa hoàn thành nhất"
+        code, why = self.facts.default_province
+        return code, DEFAULT_PROVINCE_VI[why]
+
+    def _cite(self, part: str) -> Html:
+        return self.sources.cite(PLAN02, part, self.report_date)
 
     def intro(self) -> Html:
-        name = self.province_full_names[self.code]
+        name = self.facts.full_names[self.code]
         if self.province_param in (None, ""):
             why = self._default_choice()[1]
             text = f"Tỉnh được phân tích: {name} (mã {self.code}). Tham số province chưa được đặt, nên sổ tay chọn {why}; đặt province trong params để phân tích tỉnh khác."
         else:
             text = f"Tỉnh được phân tích: {name} (mã {self.code}), theo tham số province = “{self.province_param}”."
-        return join([f"<h1>Phân tích chi tiết: {esc(name)} — ngày {esc(vn_date(self.report_date))}</h1>", para(esc(text))])
+        return join([heading(1, f"Phân tích chi tiết: {name} — ngày {vn_date(self.report_date)}"), para(text)])
 
-    def june_tasks(self) -> Html:
-        heading = "<h2>Nhiệm vụ chưa hoàn thành (báo cáo ngày tháng 6)</h2>"
-        status = self.table("task_status")
-        mine = status[(status["province_code"] == self.code) & (status["report_date"] <= self.report_date)]
-        if mine.empty:
-            return join([heading, absent("Không có báo cáo ngày tháng 6 đến ngày này.")])
-        progress = self.table("task_progress")
-        titles = dict(zip(progress["task_id"], progress["task"]))
-        titles.update({k: v for k, (v, _) in self._clean_task_titles.items()})
-        pivot = mine.pivot_table(index="task_id", columns="report_date", values="done", aggfunc="max").reset_index()
-        dates = [c for c in pivot.columns if c != "task_id"]
-        open_any = pivot[(pivot[dates] == 0).any(axis=1)].copy()
+    # ---- tasks of the daily reports ------------------------------------------------------------
+    def tasks_frame(self) -> pd.DataFrame | None:
+        """The province's tasks not done on at least one daily report up to this date."""
+        history = self.facts.province_task_history(self.code)
+        return None if history is None else history[0]
+
+    def tasks(self) -> Html:
+        head = heading(2, "Nhiệm vụ chưa hoàn thành (báo cáo ngày của Bộ KH&CN)")
+        history = self.facts.province_task_history(self.code)
+        if history is None:
+            return join([head, absent("Không có báo cáo ngày của Bộ KH&CN đến ngày này.")])
+        open_any, dates = history
         if open_any.empty:
-            return join([heading, para(esc(f"{self._short(self.code)} đã hoàn thành mọi nhiệm vụ ở các ngày báo cáo: " + ", ".join(vn_date(d) for d in dates) + "."))])
-        open_any["task"] = open_any["task_id"].map(titles)
-        for d in dates:
-            open_any[d] = open_any[d].map(lambda v: "Đã xong" if v == 1 else "Chưa xong")
-        open_any = open_any.sort_values("task_id", key=lambda s: s.map(J.task_sort_key))
-        cite = self.sources.cite("daily_readiness", "Phụ lục: tiến độ từng nhiệm vụ theo tỉnh", dates[-1])
+            return join([head, para(f"{self.facts.short(self.code)} đã hoàn thành mọi nhiệm vụ ở các ngày báo cáo: " + ", ".join(vn_date(d) for d in dates) + ".")])
+        shown = open_any.assign(**{d: open_any[d].map(lambda v: "Đã xong" if v == 1 else "Chưa xong") for d in dates})
+        cite = self.sources.cite(DAILY, "Phụ lục: tiến độ từng nhiệm vụ theo tỉnh", dates[-1])
         return join(
             [
-                heading,
-                table(open_any, [("task_id", "Số hiệu", f_text), ("task", "Nhiệm vụ", f_text)] + [(d, vn_date(d), f_text) for d in dates], caption="Các nhiệm vụ có ít nhất một ngày chưa xong", cite=cite),
+                head,
+                table(shown, [("task_id", "Số hiệu", f_text), ("task", "Nhiệm vụ", f_text)] + [(d, vn_date(d), f_text) for d in dates], caption="Các nhiệm vụ có ít nhất một ngày chưa xong", cite=cite),
             ]
         )
 
-    def commune_profile(self) -> Html:
-        heading = "<h2>Xã, phường và hạ tầng (báo cáo Kế hoạch 02)</h2>"
-        if not self.has("plan02"):
-            return join([heading, absent("Ngày này không có báo cáo Kế hoạch 02.")])
-        wide = R.indicators_wide(self._today("commune_readiness"))
-        titles = self._today("commune_readiness").drop_duplicates("indicator_id").set_index("indicator_id")["indicator"]
-        frame = pd.DataFrame(
-            {
-                "indicator_id": wide.columns,
-                "indicator": [titles.get(c, c) for c in wide.columns],
-                "province": wide.loc[self.code].values,
-                "median": wide.median().values,
-                "min": wide.min().values,
-            }
-        )
-        frame["gap"] = frame["province"] - frame["median"]
-        status = self.coverage.by_province.set_index("province_code").loc[self.code]
-        index = self.readiness.set_index("province_code").loc[self.code]
+    # ---- plan-02 ------------------------------------------------------------------------------
+    def communes_frame(self) -> pd.DataFrame | None:
+        """The province's appendix-5 indicators against the median and minimum of the 34."""
+        return self.facts.province_indicators(self.code)
+
+    def communes(self) -> Html:
+        head = heading(2, "Xã, phường và hạ tầng (báo cáo Kế hoạch 02)")
+        frame = self.communes_frame()
+        if frame is None:
+            return join([head, absent("Ngày này không có báo cáo Kế hoạch 02.")])
+        status = self.facts.coverage.by_province.set_index("province_code").loc[self.code]
+        index = self.facts.readiness.set_index("province_code").loc[self.code]
         cite4, cite5 = self._cite("Phụ lục 4"), self._cite("Phụ lục 5")
         return join(
             [
-                heading,
+                head,
                 para(
-                    esc(
-                        f"{int(status['communes'])} xã, phường: {int(status['green'])} XANH, {int(status['yellow'])} VÀNG, {int(status['red'])} ĐỎ "
-                        f"({fmt_pct(status['green_pct'])} XANH). Chỉ số sẵn sàng hạ tầng: {f_num2(index['readiness_index'])}."
-                    )
-                    + cite4
-                    + cite5
+                    f"{int(status['communes'])} xã, phường: {int(status['green'])} XANH, {int(status['yellow'])} VÀNG, {int(status['red'])} ĐỎ "
+                    f"({fmt_pct(status['green_pct'])} XANH). Chỉ số sẵn sàng hạ tầng: {f_num2(index['readiness_index'])}.",
+                    cite4,
+                    cite5,
                 ),
                 table(
                     frame,
-                    [("indicator_id", "Mã", f_text), ("indicator", "Chỉ tiêu", f_text), ("province", self._short(self.code), f_pct), ("median", "Trung vị 34 tỉnh", f_pct), ("min", "Thấp nhất", f_pct), ("gap", "Chênh so với trung vị (điểm %)", f_num2)],
+                    [("indicator_id", "Mã", f_text), ("indicator", "Chỉ tiêu", f_text), ("province", self.facts.short(self.code), f_pct), ("median", "Trung vị 34 tỉnh", f_pct), ("min", "Thấp nhất", f_pct), ("gap", "Chênh so với trung vị (điểm %)", f_num2)],
                     caption="Chỉ tiêu hiện trạng xã, phường (Phụ lục 5)",
                     cite=cite5,
                     numeric=("province", "median", "min", "gap"),
@@ -145,27 +123,31 @@ class ProvinceDrilldown(Briefing):
             ]
         )
 
-    def uptake_profile(self) -> Html:
-        heading = "<h2>Hồ sơ trực tuyến</h2>"
-        if not self.has("plan02"):
-            return join([heading, absent("Ngày này không có số liệu hồ sơ trực tuyến.")])
-        dossiers = self._today("dossiers")
-        mine = dossiers[dossiers["province_code"] == self.code].copy()
-        mine["period"] = [f"{vn_date(a)}–{vn_date(b)}" for a, b in zip(mine["period_start"], mine["period_end"])]
-        mine["scope_vi"] = mine["scope"].map({"province": "cấp tỉnh", "commune": "cấp xã", "all": "chung"})
-        rank = self.rates.for_scope("all").set_index("province_code").loc[self.code]
-        row = self.ready_but_low_result.table.set_index("province_code").loc[self.code]
+    def uptake_frame(self) -> pd.DataFrame | None:
+        """The province's dossiers by period and level (appendix 8)."""
+        return self.facts.province_dossiers(self.code)
+
+    def uptake(self) -> Html:
+        head = heading(2, "Hồ sơ trực tuyến")
+        mine = self.uptake_frame()
+        if mine is None:
+            return join([head, absent("Ngày này không có số liệu hồ sơ trực tuyến.")])
+        mine = mine.assign(
+            period=[f"{vn_date(a)}–{vn_date(b)}" for a, b in zip(mine["period_start"], mine["period_end"])],
+            scope_vi=mine["scope"].map(SCOPE_VI),
+        )
+        f = self.facts
+        rank = f.rates_all.set_index("province_code").loc[self.code]
+        row = f.ready_but_low.table.set_index("province_code").loc[self.code]
         cite = self._cite("Phụ lục 8")
         return join(
             [
-                heading,
+                head,
                 para(
-                    esc(
-                        f"Tỷ lệ nộp trực tuyến lũy kế {fmt_pct(rank['online_rate_pct'])}, hạng {int(rank['rank'])}/34 (mức cả nước {fmt_pct(self.national_rate)}). "
-                        f"Theo độ sẵn sàng, mức dự báo là {fmt_pct(row['predicted_rate_pct'])}; chênh {f_num2(row['residual_pts'])} điểm %. "
-                        f"Nhóm: {row['quadrant_vi']}."
-                    )
-                    + cite
+                    f"Tỷ lệ nộp trực tuyến lũy kế {fmt_pct(rank['online_rate_pct'])}, hạng {int(rank['rank'])}/{len(f.rates_all)} (mức cả nước {fmt_pct(f.national_rate)}). "
+                    f"Theo độ sẵn sàng, mức dự báo là {fmt_pct(row['predicted_rate_pct'])}; chênh {f_num2(row['residual_pts'])} điểm %. "
+                    f"Nhóm: {QUADRANT_LABELS_VI[row['quadrant']]}.",
+                    cite,
                 ),
                 table(
                     mine,
@@ -177,22 +159,26 @@ class ProvinceDrilldown(Briefing):
             ]
         )
 
-    def obstacles_profile(self) -> Html:
-        heading = "<h2>Vướng mắc và đề xuất được báo cáo</h2>"
-        obstacles = self.table("obstacles")
-        mine = obstacles[(obstacles["province_code"] == self.code) & (obstacles["report_date"] == self.report_date)]
+    # ---- obstacles, vendors, data quality --------------------------------------------------------
+    def obstacles_frame(self) -> pd.DataFrame:
+        """Every obstacle and proposal the province reported on this date, with its themes."""
+        return self.facts.province_obstacles(self.code)
+
+    def obstacles(self) -> Html:
+        head = heading(2, "Vướng mắc và đề xuất được báo cáo")
+        mine = self.obstacles_frame()
         if mine.empty:
-            return join([heading, absent("Báo cáo của ngày này không ghi vướng mắc nào của tỉnh.")])
+            return join([head, absent("Báo cáo của ngày này không ghi vướng mắc nào của tỉnh.")])
         frame = mine.assign(
-            themes_vi=[", ".join(T.THEME_LABELS_VI[t] for t in T.themes_of(x)) for x in mine["text"]],
-            kind_vi=mine["kind"].map({"obstacle": "Vướng mắc", "proposal": "Đề xuất"}),
+            themes_vi=[", ".join(THEME_LABELS_VI[t] for t in joined.split(", ")) for joined in mine["themes"]],
+            kind_vi=mine["kind"].map(OBSTACLE_KIND_VI),
             where=[f"{s}" + (f" ({b})" if isinstance(b, str) and b else "") for s, b in zip(mine["source"], mine["bloc"])],
         )
-        kind = "plan02" if self.has("plan02") else "daily_readiness"
+        kind = PLAN02 if self.facts.has(PLAN02) else DAILY
         return join(
             [
-                heading,
-                para(esc(f"{len(frame)} ý; nhóm chủ đề theo quy tắc từ khóa của mục “Hạ tầng sẵn sàng nhưng ít nộp trực tuyến” trong bản tin.")),
+                head,
+                para(f"{len(frame)} ý; nhóm chủ đề theo quy tắc từ khóa của mục “Hạ tầng sẵn sàng nhưng ít nộp trực tuyến” trong bản tin."),
                 table(
                     frame,
                     [("where", "Nguồn", f_text), ("kind_vi", "Loại", f_text), ("text", "Nội dung", f_text), ("communes_affected", "Số xã", f_int), ("themes_vi", "Nhóm", f_text)],
@@ -203,27 +189,27 @@ class ProvinceDrilldown(Briefing):
             ]
         )
 
-    def vendor_profile(self) -> Html:
-        vendors = self.table("vendors")
-        mine = vendors[vendors["province_code"] == self.code].assign(system_vi=lambda f: f["system"].map(SYSTEM_VI))
+    def vendors_frame(self) -> pd.DataFrame:
+        return self.facts.province_vendors(self.code)
+
+    def vendors(self) -> Html:
+        mine = self.vendors_frame().assign(system_vi=lambda f: f["system"].map(SYSTEM_VI))
         return join(
             [
-                "<h2>Nhà cung cấp 5 hệ thống thông tin</h2>",
+                heading(2, "Nhà cung cấp 5 hệ thống thông tin"),
                 table(mine, [("system_vi", "Hệ thống", f_text), ("vendor", "Nhà cung cấp", f_text)], cite=self.sources.cite("vendor_summary", "mục 1.1")),
             ]
         )
 
-    def all_data_quality(self) -> Html:
+    def data_quality(self) -> Html:
         """Every finding about the documents of this date, with its technical detail.
 
         Findings of other dates' reports are counted, not listed: each date's drill-down
         lists its own (so a build of N dates writes N lists, not N growing ones), and
         ``data/processed/data_quality.csv`` holds them all."""
-        dq = self.table("data_quality")
-        mine = self.findings_today
+        mine = self.facts.findings
         frame = mine.assign(date=mine["report_date"].map(lambda d: vn_date(d) if isinstance(d, str) else "không ghi ngày"), check_id=mine["check"])
-        others = len(dq) - len(mine)
-        other_files = source_file(dq.drop(index=mine.index)["source"]).nunique()
+        others, other_files = self.facts.findings_elsewhere
         rest = (
             f" {others} phát hiện khác thuộc {other_files} tệp nguồn của các ngày báo cáo khác có trong sổ tay của ngày đó và trong data/processed/data_quality.csv."
             if others
@@ -231,8 +217,8 @@ class ProvinceDrilldown(Briefing):
         )
         return join(
             [
-                "<h2>Phát hiện về chất lượng số liệu của các tài liệu nguồn ngày này</h2>",
-                para(esc(f"{len(frame)} phát hiện trong {source_file(frame['source']).nunique()} tệp nguồn; mã kiểm tra (check) để tra cứu trong mã nguồn." + rest)),
+                heading(2, "Phát hiện về chất lượng số liệu của các tài liệu nguồn ngày này"),
+                para(f"{len(frame)} phát hiện trong {source_file(frame['source']).nunique()} tệp nguồn; mã kiểm tra (check) để tra cứu trong mã nguồn." + rest),
                 table(frame, [("date", "Ngày", f_text), ("severity", "Mức", f_text), ("source", "Nguồn", f_text), ("check_id", "Kiểm tra", f_text), ("detail", "Nội dung", f_text)], cls="data dq"),
             ]
         )

@@ -1,5 +1,5 @@
-"""Vietnamese number formats for what we print (babel's ``vi`` locale): ``3.321``,
-``34,50%``. Parsing what the reports print is :mod:`helpers.ingest.numbers`.
+"""Vietnamese number and date formats for what we print (babel's ``vi`` locale): ``3.321``,
+``34,50%``, ``22/9/2025``. Parsing what the reports print is :mod:`helpers.ingest.numbers`.
 """
 
 from __future__ import annotations
@@ -51,3 +51,34 @@ def fmt_pct(value: float | None, digits: int = 2) -> str:
     """34.5 -> ``'34,50%'`` (the value is already a percentage 0–100)."""
     text = fmt_num(value, digits)
     return text if text == "—" else text + "%"
+
+
+# ---------------------------------------------------------------- dates, the reports' own style
+
+
+def vn_date(iso: str | None) -> str:
+    """'2025-09-22' -> '22/9/2025'."""
+    if not iso:
+        return "không ghi ngày"
+    year, month, day = iso[:10].split("-")
+    return f"{int(day)}/{int(month)}/{year}"
+
+
+def vn_day_month(iso: str) -> str:
+    """'2025-09-21' -> '21/9' (column heads and periods within one year)."""
+    return vn_date(iso).rsplit("/", 1)[0]
+
+
+def vn_datetime(iso: str | None) -> str:
+    """'2025-09-22T16:00' -> '16:00 ngày 22/9/2025'; a plain date -> '22/9/2025'."""
+    if not iso:
+        return "không ghi"
+    if "T" in iso:
+        day, time = iso.split("T", 1)
+        return f"{time} ngày {vn_date(day)}"
+    return vn_date(iso)
+
+
+def vn_month(iso: str) -> int:
+    """'2025-06-30' -> 6 (section titles name the month of the reports they cover)."""
+    return int(iso[5:7])

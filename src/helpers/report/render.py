@@ -1,7 +1,9 @@
-"""Small HTML renderers. Every piece of text from the data is escaped here.
+"""HTML of the briefings, from the Jinja2 templates in ``report/templates/fragments``.
 
-Report text (province obstacles, task titles) is untrusted: it reaches the HTML
-only through :func:`esc`, so ``<script>`` in a report shows as text.
+Report text (province obstacles, task titles) is untrusted. The templates' environment
+escapes every value it prints unless the value is already :class:`Html` (a rendered
+fragment, a footnote marker), so ``<script>`` in a report shows as text and no caller
+has to remember to escape. Plain text and fragments mix with :func:`inline`.
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ from typing import Any, Callable, Iterable, Sequence
 
 from helpers.report.formats import fmt_int, fmt_num, fmt_pct
 
+TEMPLATES = "fragments"
+
 
 def esc(value: Any) -> str:
+    """The one escape of the briefings (``&quot;`` and ``&#x27;`` for quotes, as the published pages have them)."""
     return html.escape("" if value is None else str(value), quote=True)
 
 
@@ -25,6 +30,9 @@ class Html:
 
     body: str
 
+    def __html__(self) -> str:  # Jinja prints it as it is
+        return self.body
+
     def _repr_html_(self) -> str:
         # Adjacent footnote markers ("¹²") read as one number: separate them with a comma.
         return self.body.replace('</sup><sup class="fn">', '</sup><sup class="fn sep">')
@@ -32,31 +40,79 @@ class Html:
     def __repr__(self) -> str:  # the notebook's text/plain copy stays short; HTML is what shows
         return f"<Html: {len(self.body):,} characters>"
 
-    def __add__(self, other: "Html") -> "Html":
-        return Html(self.body + other.body)
+    def __add__(self, other: "Html | str") -> "Html":
+        return inline(self, other)
+
+    def __bool__(self) -> bool:
+        return bool(self.body)
 
     def __str__(self) -> str:
         return self.body
 
 
-def join(parts: Iterable[Html | str]) -> Html:
-    return Html("".join(p.body if isinstance(p, Html) else p for p in parts))
+EMPTY = Html("")
 
 
-def para(text_html: str, cls: str = "") -> Html:
-    cls_attr = f' class="{cls}"' if cls else ""
-    return Html(f"<p{cls_attr}>{text_html}</p>")
+def _escaped(value: Any) -> Html:
+    # Jinja calls this on every printed value: fragments pass, everything else is
+    # escaped here (markupsafe's own escape writes quotes as &#34;/&#39;, which would
+    # change every published page that quotes a report).
+    return value if hasattr(value, "__html__") else Html(esc(value))
+
+
+def _environment():
+    from importlib.resources import files
+
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(files("helpers.report") / "templates" / TEMPLATES)),
+        autoescape=True,
+        finalize=_escaped,
+        undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # package files: no stat of each template on each use
+    )
+    env.globals["zip"] = zip
+    # Compiled here, once per process: warm kernels fork from a process that imported
+    # this module, so they render without compiling (~0.2 s a kernel otherwise).
+    for name in env.list_templates(extensions=["j2"]):
+        env.get_template(name)
+    return env
+
+
+ENVIRONMENT = _environment()
+
+
+def render(template: str, **context: Any) -> Html:
+    """``templates/fragments/<template>.html.j2`` with ``context``."""
+    return Html(ENVIRONMENT.get_template(f"{template}.html.j2").render(**context))
+
+
+def inline(*pieces: Html | str | None) -> Html:
+    """Text and fragments in a row: text is escaped, fragments kept."""
+    return Html("".join(_escaped(p).__html__() for p in pieces if p is not None))
+
+
+def join(parts: Iterable[Html]) -> Html:
+    return inline(*parts)
+
+
+def heading(level: int, text: str) -> Html:
+    return render("heading", level=level, text=text)
+
+
+def para(*pieces: Html | str, cls: str = "") -> Html:
+    """A paragraph of text (escaped) and fragments (footnote markers ...)."""
+    return render("paragraph", content=inline(*pieces), cls=cls)
 
 
 def absent(reason: str) -> Html:
     """The one line that replaces a section a date has no data for."""
-    return Html(f'<p class="absent">{esc(reason)}</p>')
+    return para(reason, cls="absent")
 
 
-def bullet_list(items: Sequence[str], cls: str = "") -> Html:
-    """Items are HTML already (callers escape data inside them)."""
-    cls_attr = f' class="{cls}"' if cls else ""
-    return Html(f"<ul{cls_attr}>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>")
+def bullet_list(items: Sequence[Html | str], cls: str = "") -> Html:
+    return render("list", items=items, cls=cls)
 
 
 Formatter = Callable[[Any], str]
@@ -97,25 +153,18 @@ def table(
     frame,
     columns: Sequence[tuple[str, str, Formatter]],
     caption: str = "",
-    cite: str = "",
+    cite: Html = EMPTY,
     numeric: Sequence[str] = (),
     cls: str = "data",
     row_class: Callable[[Any], str] | None = None,
 ) -> Html:
-    """A table: ``columns`` = (column, header, formatter). Cells are escaped after formatting.
-
-    ``cite`` is a footnote marker (HTML) appended to the caption.
-    """
-    head = "".join(f'<th class="{"num" if col in numeric else ""}">{esc(header)}</th>' for col, header, _ in columns)
-    rows = []
-    for record in frame.to_dict("records"):
-        cells = "".join(
-            f'<td class="{"num" if col in numeric else ""}">{esc(fmt(record[col]))}</td>' for col, _, fmt in columns
-        )
-        rc = row_class(record) if row_class else ""
-        rows.append(f'<tr class="{rc}">{cells}</tr>' if rc else f"<tr>{cells}</tr>")
-    cap = f"<caption>{esc(caption)}{cite}</caption>" if caption or cite else ""
-    return Html(f'<table class="{cls}">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    """A table: ``columns`` = (column, header, formatter); ``cite`` is a footnote marker after the caption."""
+    heads = [{"header": header, "numeric": col in numeric} for col, header, _ in columns]
+    rows = [
+        {"cls": row_class(record) if row_class else "", "cells": [fmt(record[col]) for col, _, fmt in columns]}
+        for record in frame.to_dict("records")
+    ]
+    return render("table", columns=heads, rows=rows, caption=caption, cite=cite, cls=cls)
 
 
 def heat_table(
@@ -123,7 +172,7 @@ def heat_table(
     row_labels: Sequence[str],
     column_labels: Sequence[str],
     caption: str = "",
-    cite: str = "",
+    cite: Html = EMPTY,
     vmin: float = 0.0,
     vmax: float = 100.0,
     cmap: str = "cividis",
@@ -148,37 +197,37 @@ def heat_table(
     rgba = colormap(norm(np.nan_to_num(data, nan=vmin)))
     linear = np.where(rgba[..., :3] <= 0.03928, rgba[..., :3] / 12.92, ((rgba[..., :3] + 0.055) / 1.055) ** 2.4)
     dark_text = (linear @ np.array([0.2126, 0.7152, 0.0722])) > 0.408
-    head = '<th class="row"></th>' + "".join(f'<th class="col"><span>{esc(label)}</span></th>' for label in column_labels)
-    rows = []
-    for i, name in enumerate(row_labels):
-        cells = []
-        for j in range(data.shape[1]):
-            value = data[i, j]
-            if value != value:  # NaN
-                cells.append('<td class="v na"></td>')
-                continue
-            colour = "#262626" if dark_text[i, j] else "#fff"
-            cells.append(f'<td class="v" style="background:{to_hex(rgba[i, j])};color:{colour}">{esc(fmt(value))}</td>')
-        rows.append(f'<tr><th class="row">{esc(name)}</th>{"".join(cells)}</tr>')
-    cap = f"<caption>{esc(caption)}{cite}</caption>" if caption or cite else ""
-    stops = ", ".join(to_hex(colormap(x)) for x in np.linspace(0, 1, 11))
-    scale = (
-        f'<div class="heat-scale"><span>{esc(fmt_num(vmin, 0))}</span><span class="bar" style="background:linear-gradient(to right, {stops})"></span>'
-        f"<span>{esc(fmt_num(vmax, 0))}</span>{('<span>— ' + esc(legend) + '</span>') if legend else ''}</div>"
+    rows = [
+        {
+            "label": name,
+            "cells": [
+                None
+                if data[i, j] != data[i, j]  # NaN
+                else {"background": to_hex(rgba[i, j]), "color": "#262626" if dark_text[i, j] else "#fff", "text": fmt(data[i, j])}
+                for j in range(data.shape[1])
+            ],
+        }
+        for i, name in enumerate(row_labels)
+    ]
+    return render(
+        "heat_table",
+        rows=rows,
+        column_labels=column_labels,
+        caption=caption,
+        cite=cite,
+        vmin=fmt_num(vmin, 0),
+        vmax=fmt_num(vmax, 0),
+        stops=", ".join(to_hex(colormap(x)) for x in np.linspace(0, 1, 11)),
+        legend=legend,
     )
-    return Html(f'<div class="heat-wrap"><table class="heat">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>{scale}</div>')
 
 
-def kpis(items: Sequence[tuple[str, str, str]]) -> Html:
-    """Headline figures: (label, value, footnote marker html)."""
-    cards = "".join(
-        f'<div class="kpi"><div class="kpi-value">{esc(value)}{cite}</div><div class="kpi-label">{esc(label)}</div></div>'
-        for label, value, cite in items
-    )
-    return Html(f'<div class="kpis">{cards}</div>')
+def kpis(items: Sequence[tuple[str, str, Html]]) -> Html:
+    """Headline figures: (label, value, footnote marker)."""
+    return render("kpis", items=[{"label": label, "value": value, "cite": cite} for label, value, cite in items])
 
 
-def figure(fig, alt: str, caption: str = "", cite: str = "") -> Html:
+def figure(fig, alt: str, caption: str = "", cite: Html = EMPTY) -> Html:
     """A matplotlib figure as an inline PNG (deterministic: no metadata timestamps).
 
     The figures lay themselves out (constrained layout keeps every label inside the
@@ -190,6 +239,4 @@ def figure(fig, alt: str, caption: str = "", cite: str = "") -> Html:
     fig.savefig(buffer, format="png", dpi=110, bbox_inches=None if fig.get_layout_engine() is not None else "tight", metadata={"Software": None})
     plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    cap = f"<figcaption>{esc(caption)}{cite}</figcaption>" if caption or cite else ""
-    return Html(f'<figure><img alt="{esc(alt)}" src="data:image/png;base64,{data}"/>{cap}</figure>')
-
+    return render("figure", alt=alt, png_base64=data, caption=caption, cite=cite)

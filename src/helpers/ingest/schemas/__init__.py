@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from helpers.ingest.schemas.spec import TableSpec, lax_schema
 from helpers.ingest.schemas.tables import TABLES
+from helpers.ingest.schemas import extra_claims
 from helpers.ingest.schemas import extra_daily
 from helpers.ingest.schemas import extra_directives
 from helpers.ingest.schemas import extra_plan02
 from helpers.ingest.schemas import extra_plan02_blocs
 from helpers.ingest.schemas import extra_vendors
 
-for _module in (extra_daily, extra_plan02, extra_plan02_blocs, extra_vendors, extra_directives):
+for _module in (extra_claims, extra_daily, extra_plan02, extra_plan02_blocs, extra_vendors, extra_directives):
     for _spec in _module.EXTRA_TABLES:
         if _spec.name in TABLES:
             raise RuntimeError(f"table {_spec.name!r} defined twice")

@@ -1,4 +1,4 @@
-"""Figures for the 22/9/2025 plan-02 briefing: readiness vs online rate, ranked online rates.
+"""Figures for the plan-02 briefings: readiness vs online rate, ranked online rates.
 
 Each function builds a :class:`matplotlib.figure.Figure` directly (no pyplot state,
 rendered by Agg when saved), at most 7.5 in wide for an A4 page, 100 dpi, with
@@ -15,8 +15,9 @@ import seaborn as sns
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from helpers.analysis.ready_but_low import QUADRANT_LABELS_VI, QUADRANTS, ReadyButLowResult
+from helpers.analysis.ready_but_low import QUADRANTS, ReadyButLowResult
 from helpers.report.formats import fmt_num
+from helpers.report.wording import QUADRANT_LABELS_VI
 from helpers.report.plots.labels import LabelGrid, pin_empty_axis_labels
 
 WIDTH_IN = 7.5

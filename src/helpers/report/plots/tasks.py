@@ -1,4 +1,4 @@
-"""Figures for the June daily readiness briefings: task progress over the dates, open tasks per province.
+"""Figures for the daily readiness briefings: task progress over the dates, open tasks per province.
 
 Each function builds a :class:`matplotlib.figure.Figure` directly (no pyplot state,
 rendered by Agg when saved), 7.5 in wide for an A4 page, 100 dpi, Vietnamese labels,
@@ -8,14 +8,13 @@ the dates stay apart in greyscale too.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import seaborn as sns
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from helpers.analysis.tasks import task_sort_key
+from helpers.report.formats import vn_date
 from helpers.report.plots.labels import LabelGrid, pin_empty_axis_labels
 
 WIDTH_IN = 7.5
@@ -33,25 +32,20 @@ def _figure(height_in: float) -> Figure:
     return fig
 
 
-def _day_month(iso: str) -> str:
-    d = date.fromisoformat(str(iso))
-    return f"{d.day}/{d.month}/{d.year}"
-
-
 def _short(text: str, limit: int = LABEL_CHARS) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def task_progress_plot(june_trend_frame: pd.DataFrame, title: str | None = None) -> Figure:
+def task_progress_plot(trend: pd.DataFrame, title: str | None = None) -> Figure:
     """Done count (of 34) of every task at each date, tasks grouped by section.
 
-    ``june_trend_frame`` is :func:`helpers.analysis.trends.june_trend`'s output. One row per
+    ``trend`` is :func:`helpers.analysis.trends.task_trend`'s output. One row per
     task (y axis, the report's order, a bold header per section); one marker per date,
     joined by a grey line; reconstructed counts (the day before a report, from its
     stated increases) are drawn hollow. Gaps are simply not drawn.
     """
-    frame = june_trend_frame
+    frame = trend
     task_ids = sorted(frame["task_id"].unique(), key=task_sort_key)
     dates = sorted(frame["date"].unique())
     first = frame.drop_duplicates("task_id").set_index("task_id")
@@ -81,7 +75,7 @@ def task_progress_plot(june_trend_frame: pd.DataFrame, title: str | None = None)
     for i, day in enumerate(dates):
         rows = frame[(frame["date"] == day) & frame["done_count"].notna()]
         reconstructed = bool(rows["reconstructed"].any())
-        label = _day_month(day) + (" (tính lại từ mức tăng)" if reconstructed else "")
+        label = vn_date(day) + (" (tính lại từ mức tăng)" if reconstructed else "")
         ax.scatter(
             rows["done_count"].astype(float),
             [y_of[t] for t in rows["task_id"]],
@@ -145,7 +139,7 @@ def open_tasks_by_province_plot(open_tasks: pd.DataFrame, title: str | None = No
     if title is None:
         title = "Số nhiệm vụ chưa hoàn thành theo tỉnh, thành phố"
         if "report_date" in frame.columns and len(frame):
-            title += f" (ngày {_day_month(frame['report_date'].iloc[0])})"
+            title += f" (ngày {vn_date(frame['report_date'].iloc[0])})"
     ax.set_title(title, fontsize=10, y=1.0)
     ax.grid(axis="x", color="0.9", lw=0.6)
     ax.set_axisbelow(True)

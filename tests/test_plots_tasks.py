@@ -1,4 +1,4 @@
-"""Figures of the June briefings (helpers.report.plots.tasks): they build, fit the page and show every task/province."""
+"""Figures of the daily readiness briefings (helpers.report.plots.tasks): they build, fit the page and show every task/province."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ matplotlib.use("Agg")
 
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from test_stats_june import hand_tables  # noqa: E402
+from analysis_tables import hand_tables  # noqa: E402
 
 from helpers.report.plots.tasks import open_tasks_by_province_plot, task_progress_plot  # noqa: E402
 from helpers.ingest.provinces import provinces_table  # noqa: E402
 from helpers.analysis.tasks import open_tasks_by_province  # noqa: E402
-from helpers.analysis.trends import june_trend  # noqa: E402
+from helpers.analysis.trends import task_trend  # noqa: E402
 
 
 def _fits_a4(fig: Figure) -> None:
@@ -23,7 +23,7 @@ def _fits_a4(fig: Figure) -> None:
 
 
 def test_task_progress_plot_has_every_task_and_date():
-    trend = june_trend(hand_tables()["task_progress"])
+    trend = task_trend(hand_tables()["task_progress"])
     fig = task_progress_plot(trend)
     assert isinstance(fig, Figure)
     _fits_a4(fig)
@@ -40,7 +40,7 @@ def test_task_progress_plot_has_every_task_and_date():
 
 
 def test_task_progress_plot_leaves_gaps_out():
-    trend = june_trend(hand_tables()["task_progress"])
+    trend = task_trend(hand_tables()["task_progress"])
     trend.loc[(trend["task_id"] == "I.1") & (trend["date"] == "2025-06-30"), "done_count"] = pd.NA
     ax = task_progress_plot(trend).axes[0]
     assert [len(c.get_offsets()) for c in ax.collections] == [26, 26, 25]

@@ -1,0 +1,101 @@
+"""Commune readiness (plan-02 appendices 4, 5, 9–12 and 21): GREEN communes, the
+infrastructure readiness index, and the criteria of the four blocs."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.analysis.facts import PLAN02, DateFacts
+from helpers.report.formats import fmt_int, fmt_pct
+from helpers.report.render import EMPTY, Html, f_int, f_pct, f_text, heading, heat_table, join, kpis, para, table
+from helpers.report.sections.sources import Sources
+from helpers.report.wording import INDICATOR_SHORT_LABELS_VI, describe_index
+
+# Rows of the bloc table: the provinces with the lowest mean completion.
+BLOC_ROWS = 8
+
+
+def html(f: DateFacts, sources: Sources) -> Html:
+    if not f.has(PLAN02):
+        return EMPTY  # data_available() says in one line that this section is left out
+    cov = f.coverage
+    cite4 = sources.cite(PLAN02, "Phụ lục 4", f.report_date)
+    cite5 = sources.cite(PLAN02, "Phụ lục 5", f.report_date)
+    lowest = f.lowest_green
+    low_names = ", ".join(f"{f.short(c)} ({fmt_pct(p)})" for c, p in zip(lowest["province_code"], lowest["green_pct"]))
+    provinces = len(cov.by_province)
+    return join(
+        [
+            heading(2, "Mức sẵn sàng của xã, phường"),
+            kpis(
+                [
+                    ("xã, phường XANH (đủ điều kiện cơ bản)", f"{fmt_int(cov.green)}/{fmt_int(cov.communes)}", cite4),
+                    ("tỷ lệ xã, phường XANH", fmt_pct(cov.green_pct), cite4),
+                    ("xã VÀNG / ĐỎ", f"{fmt_int(cov.yellow)} / {fmt_int(cov.red)}", cite4),
+                    ("tỉnh có 100% xã XANH", f"{f.provinces_all_green}/{provinces}", cite4),
+                ]
+            ),
+            para(
+                f"{fmt_int(cov.green)}/{fmt_int(cov.communes)} xã, phường ({fmt_pct(cov.green_pct)}) được đánh giá XANH, "
+                f"{fmt_int(cov.yellow)} VÀNG và {fmt_int(cov.red)} ĐỎ; {f.provinces_all_green}/{provinces} tỉnh, thành phố có toàn bộ xã, phường XANH. "
+                f"Tỷ lệ XANH thấp nhất: {low_names}.",
+                cite4,
+            ),
+            heading(3, "Chỉ số sẵn sàng hạ tầng"),
+            para(describe_index(), cite5),
+            heat_table(
+                f.indicators.to_numpy(),
+                [f.short(code) for code in f.indicators.index],
+                [INDICATOR_SHORT_LABELS_VI.get(c, c) for c in f.indicators.columns],
+                caption="34 tỉnh, thành phố × các chỉ tiêu hiện trạng xã, phường (% số xã đạt), theo ý tưởng bản đồ nhiệt của báo cáo",
+                cite=cite5,
+                legend="% số xã, phường đạt chỉ tiêu",
+            ),
+            _blocs(f, sources),
+        ]
+    )
+
+
+def frame(f: DateFacts) -> pd.DataFrame | None:
+    """Per province: GREEN/YELLOW/RED communes, the readiness index, the four blocs' completion."""
+    if not f.has(PLAN02):
+        return None
+    out = f.coverage.by_province.merge(f.readiness[["province_code", "readiness_index"]], on="province_code", how="left")
+    return out.merge(f.blocs.rename(columns={"mean": "bloc_mean"}), on="province_code", how="left")
+
+
+def _blocs(f: DateFacts, sources: Sources) -> Html:
+    cite21 = sources.cite(PLAN02, "Phụ lục 21", f.report_date)
+    cite9 = sources.cite(PLAN02, "Phụ lục 9–12", f.report_date)
+    wide, lowest = f.blocs, f.lowest_listings
+    criteria = int(lowest["criteria"].iloc[0]) if len(lowest) else 0
+    return join(
+        [
+            heading(3, "Hoàn thành tiêu chí giai đoạn 2 ở 4 khối cấp tỉnh"),
+            para(
+                f"Tỷ lệ hoàn thành bình quân 4 khối (Đảng, HĐND, UBND, MTTQ) dao động từ {fmt_pct(wide['mean'].min())} "
+                f"({f.short(wide['province_code'].iloc[0])}) đến {fmt_pct(wide['mean'].max())} ({f.short(wide['province_code'].iloc[-1])}); "
+                f"trung vị {fmt_pct(wide['mean'].median())}. Bảng dưới liệt kê {BLOC_ROWS} tỉnh thấp nhất.",
+                cite21,
+            ),
+            table(
+                wide.head(BLOC_ROWS).assign(name=wide["province_code"].map(f.short)),
+                [("name", "Tỉnh", f_text), ("party", "Đảng", f_pct), ("council", "HĐND", f_pct), ("committee", "UBND", f_pct), ("front", "MTTQ", f_pct), ("mean", "Bình quân", f_pct)],
+                caption=f"Tỷ lệ hoàn thành tiêu chí giai đoạn 2 theo khối ({BLOC_ROWS} tỉnh thấp nhất)",
+                cite=cite21,
+                numeric=("party", "council", "committee", "front", "mean"),
+            ),
+            para(
+                "Số lần mỗi tỉnh nằm trong nhóm tỉnh thấp nhất (dưới 50%) của từng tiêu chí ở 4 khối cấp xã; "
+                f"{criteria} tiêu chí có danh sách tỉnh.",
+                cite9,
+            ),
+            table(
+                lowest.assign(name=lowest["province_code"].map(f.short)),
+                [("name", "Tỉnh", f_text), ("total", "Tổng số lần", f_int), ("party", "Đảng", f_int), ("council", "HĐND", f_int), ("committee", "UBND", f_int), ("front", "MTTQ", f_int)],
+                caption="10 tỉnh thường nằm trong nhóm thấp nhất (Phụ lục 9–12)",
+                cite=cite9,
+                numeric=("total", "party", "council", "committee", "front"),
+            ),
+        ]
+    )

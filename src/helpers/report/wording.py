@@ -1,0 +1,253 @@
+"""Every Vietnamese word of the briefings that is not a sentence of one section: labels of
+codes (themes, quadrants, indicators, scopes, systems, findings, documents, named
+figures) and the method paragraphs built from analysis results.
+
+``helpers.analysis`` returns numbers, codes and DataFrames only; what a leader reads is
+worded here and in the section modules (:mod:`helpers.report.sections`).
+"""
+
+from __future__ import annotations
+
+import math
+
+from helpers.analysis.communes import DEFAULT_INDICATORS, index_weights
+from helpers.analysis.ready_but_low import ReadyButLowResult
+from helpers.analysis.trends import LaggardsComparison
+from helpers.report.formats import fmt_num, vn_day_month
+
+WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+# ---------------------------------------------------------------- documents (footnotes, header)
+
+KIND_LABELS = {
+    "daily_readiness": "Báo cáo ngày của Bộ Khoa học và Công nghệ",
+    "plan02": "Báo cáo của Cơ quan Thường trực BCĐ Trung ương về Kế hoạch 02-KH/BCĐTW",
+    "vendor_summary": "Báo cáo tổng hợp triển khai 05 hệ thống thông tin quan trọng",
+    "directives_notice": "Thông báo kết luận của Văn phòng Chính phủ",
+    "registry": "Danh mục đơn vị hành chính (gói vietnam-provinces)",
+    "derived": "Tính toán của nhóm phân tích",
+}
+
+# Short names for footnotes; the header lists each document in full.
+KIND_SHORT = {
+    "daily_readiness": "Báo cáo ngày của Bộ KH&CN",
+    "plan02": "Báo cáo Kế hoạch 02-KH/BCĐTW",
+    "vendor_summary": "Báo cáo tổng hợp 05 hệ thống thông tin (không ghi ngày)",
+    "directives_notice": "Thông báo kết luận của VPCP",
+}
+
+# ---------------------------------------------------------------- named figures
+
+# name -> label in "changes since the previous briefing", in the order it lists them.
+METRIC_LABELS_VI: dict[str, str] = {
+    "tasks_complete": "Nhiệm vụ đã xong ở cả 34 tỉnh",
+    "task_province_done": "Lượt tỉnh × nhiệm vụ đã xong",
+    "task_province_done_pct": "Tỷ lệ lượt tỉnh × nhiệm vụ đã xong (%)",
+    "provinces_with_open_tasks": "Tỉnh còn nhiệm vụ chưa xong",
+    "communes_green": "Xã, phường XANH",
+    "communes_green_pct": "Tỷ lệ xã, phường XANH (%)",
+    "online_rate_national_all_pct": "Tỷ lệ nộp trực tuyến lũy kế (%)",
+    "dossiers_total": "Hồ sơ lũy kế",
+}
+
+LEAD_KIND_VI = {"positive": "Kết quả", "weakness": "Hạn chế", "warning": "Lưu ý"}
+
+# ---------------------------------------------------------------- codes of the analysis
+
+# Appendix 5 prints sixteen columns; the parser numbers them c01..c16 left to right.
+INDICATOR_SHORT_LABELS_VI = {
+    "c01": "Phổ biến văn bản TTHC",
+    "c02": "Công bố bộ TTHC",
+    "c03": "Niêm yết quy trình TTHC",
+    "c04": "Mạng thông suốt",
+    "c05": "Máy lấy số tự động",
+    "c06": "Màn hình số thứ tự",
+    "c07": "Thiết bị số hóa giấy tờ",
+    "c08": "Thiết bị tra cứu TTHC",
+    "c09": "Đủ máy tính cho CBCC",
+    "c10": "Đủ thiết bị khác",
+    "c11": "Sử dụng lại dữ liệu số",
+    "c12": "Thiết bị an toàn",
+    "c13": "Chữ ký số mật",
+    "c14": "Chữ ký số công vụ",
+    "c15": "Đủ nhân sự hỗ trợ",
+    "c16": "Họp trực tuyến TW–xã",
+}
+
+QUADRANT_LABELS_VI = {
+    "ready_low": "Sẵn sàng nhưng nộp trực tuyến thấp",
+    "ready_high": "Sẵn sàng, nộp trực tuyến cao",
+    "not_ready_low": "Chưa sẵn sàng, nộp trực tuyến thấp",
+    "not_ready_high": "Chưa sẵn sàng nhưng nộp trực tuyến cao",
+}
+
+THEME_LABELS_VI = {
+    "none": "Không có vướng mắc",
+    "software": "Phần mềm, hệ thống, dữ liệu",
+    "equipment": "Trang thiết bị, cơ sở vật chất",
+    "staffing": "Cán bộ, nhân lực, đào tạo",
+    "connectivity": "Đường truyền, mạng",
+    "citizens": "Người dân, kỹ năng số, định danh",
+    "legal": "Thủ tục, quy trình, văn bản, pháp lý",
+    "funding": "Kinh phí",
+    "other": "Khác",
+}
+
+THEME_RULE_VI = (
+    "Vướng mắc của tỉnh (Phụ lục 6, 17 và 24) được gom nhóm theo từ khóa: phần mềm, hệ thống, dữ liệu; trang thiết bị; cán bộ, nhân lực, đào tạo; "
+    "đường truyền, mạng; người dân, kỹ năng số, định danh điện tử mức 2; thủ tục, quy trình, pháp lý; kinh phí. Một ý có thể thuộc nhiều nhóm; "
+    "số lượt xã là tổng số xã mà báo cáo ghi là gặp vướng mắc đó."
+)
+
+SCOPE_VI = {"province": "cấp tỉnh", "commune": "cấp xã", "all": "chung"}
+
+OBSTACLE_KIND_VI = {"obstacle": "Vướng mắc", "proposal": "Đề xuất"}
+
+# Why a drill-down shows the province it shows when none is asked for.
+DEFAULT_PROVINCE_VI = {
+    "ready_but_low": "tỉnh có tỷ lệ nộp trực tuyến thấp hơn nhiều nhất so với mức dự báo theo độ sẵn sàng hạ tầng",
+    "open_tasks": "tỉnh còn nhiều nhiệm vụ chưa hoàn thành nhất",
+}
+
+SYSTEM_VI = {
+    "tthc": "Hệ thống giải quyết TTHC",
+    "document_management": "Quản lý văn bản",
+    "lgsp": "Nền tảng tích hợp, chia sẻ dữ liệu (LGSP)",
+    "online_meetings": "Họp trực tuyến",
+    "reporting": "Hệ thống thông tin báo cáo",
+}
+
+# ---------------------------------------------------------------- data-quality findings
+
+# Parsers and cross-checks record findings with a stable ``check`` id and an English,
+# technical ``detail`` (for analysts). The briefing groups them and names each kind of
+# problem in Vietnamese; an id without a label here is shown as the id itself (a test
+# checks that every id the real reports produce has a label).
+SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"}
+
+CHECK_LABELS_VI: dict[str, str] = {
+    # plan-02 report
+    "annex_note_date": "Ghi chú phụ lục ghi ngày khác ngày báo cáo (mẫu chưa cập nhật)",
+    "body_below_50_mismatch": "Phần thân và phụ lục nêu khác nhau số tỉnh có tiêu chí dưới 50%",
+    "communes_total_inconsistent": "Tổng số xã của một tỉnh khác nhau giữa các phụ lục",
+    "communes_total_not_registry": "Tổng số xã khác danh mục đơn vị hành chính",
+    "criterion_list_not_printed": "Tiêu chí ghi “tất cả các tỉnh” thay cho danh sách tỉnh",
+    "green_change_truncated": "Mức thay đổi tỷ lệ XANH bị cắt chữ số khi in",
+    "group_label_mismatch": "Số thứ tự nhóm nhiệm vụ không khớp tiêu đề nhóm",
+    "group_task_count": "Số nhiệm vụ nêu ở tiêu đề nhóm khác số nhiệm vụ liệt kê",
+    "task_numbering": "Số thứ tự nhiệm vụ bị lặp hoặc nhảy cóc",
+    "title_total_vs_rows": "Tổng ở tiêu đề khác tổng các dòng của bảng (3.319 và 3.321 xã)",
+    "province_count_mismatch": "Số tỉnh liệt kê khác số tỉnh nêu",
+    "province_listed_twice": "Một tỉnh được liệt kê hai lần",
+    "communes_affected_exceed_total": "Số xã gặp vướng mắc lớn hơn tổng số xã",
+    "obstacle_pct_mismatch": "Tỷ lệ % của vướng mắc không khớp số xã",
+    "criterion_count_exceeds_provinces": "Số tỉnh của tiêu chí lớn hơn số tỉnh liệt kê",
+    "criterion_list_length_mismatch": "Số tỉnh nêu khác số tỉnh liệt kê của tiêu chí",
+    "criterion_listed_not_below_50": "Tỉnh trong danh sách dưới 50% nhưng tỷ lệ không dưới 50%",
+    "criterion_pct_mismatch": "Tỷ lệ % của tiêu chí không khớp số xã",
+    "communes_met_exceed_total": "Số xã đạt lớn hơn tổng số xã",
+    "criterion_rank_order": "Danh sách tỉnh thấp nhất không theo thứ tự",
+    "completion_rates_no_common_denominator": "Tỷ lệ hoàn thành các khối không cùng mẫu số",
+    "title_date_differs": "Tiêu đề phụ lục ghi ngày khác ngày báo cáo",
+    "tasks_done_exceeds_total": "Số nhiệm vụ hoàn thành lớn hơn tổng số nhiệm vụ",
+    "green_with_tasks_open": "Tỉnh XANH nhưng còn nhiệm vụ chưa xong",
+    "duplicate_unit_in_progress": "Một đơn vị được ghi hai lần trong danh sách đang thực hiện",
+    # daily readiness reports
+    "province_paragraph_repeated": "Đoạn nêu khó khăn của một tỉnh bị lặp lại",
+    "paragraph_kind_inherited": "Đoạn văn không ghi rõ là khó khăn hay đề xuất (lấy theo đoạn trước)",
+    # directives notice
+    "province_spelling_corrected": "Tên tỉnh viết sai chính tả trong văn bản (đã hiệu chỉnh theo ngữ cảnh)",
+    # vendor summary
+    "report_undated": "Báo cáo không ghi ngày",
+    "appendix_duplicate_system": "Phụ lục ghi một hệ thống hai lần cho một tỉnh",
+    "appendix_missing_system": "Phụ lục thiếu hệ thống của một tỉnh",
+    "appendix_vendor_differs": "Nhà cung cấp ở phụ lục khác với phần thân báo cáo",
+    "intro_names_other_system": "Đoạn mở đầu nêu hệ thống khác với bảng",
+    "other_vendors_province_count": "Số tỉnh của các nhà cung cấp khác không khớp danh sách",
+    "self_developed_count_intro": "Số tỉnh tự phát triển nêu ở đoạn mở đầu khác danh sách",
+    "vendor_count_stated": "Số nhà cung cấp nêu khác số liệt kê",
+    "vnpt_count": "Số tỉnh dùng VNPT nêu khác số suy ra từ danh sách",
+    # cross-table and cross-report checks (helpers.ingest.consistency)
+    "phase2_done_but_overdue": "Tỉnh đã xong mọi nhiệm vụ giai đoạn 2 (Phụ lục 1) nhưng vẫn có nhiệm vụ quá hạn (Phụ lục 2)",
+    "overdue_task_also_standing": "Một nhiệm vụ vừa quá hạn (Phụ lục 2) vừa là nhiệm vụ thường xuyên, không có thời hạn (Phụ lục 7)",
+    "task_done_then_not_done": "Tỉnh đã hoàn thành nhiệm vụ ở báo cáo trước nhưng chưa hoàn thành ở báo cáo sau",
+    "body_level_vs_table": "Phần thân gọi bảng là “cấp tỉnh” nhưng bảng gồm cả cấp xã",
+    "percentages_rounded_and_truncated": "Cùng một báo cáo có tỷ lệ làm tròn và tỷ lệ bị cắt bớt chữ số",
+}
+
+
+# ---------------------------------------------------------------- methods, worded from the results
+
+
+def describe_index(indicators: tuple[str, ...] = DEFAULT_INDICATORS, weights: dict[str, float] | None = None) -> str:
+    """The readiness index's method: which indicators, which weights."""
+    w = index_weights(tuple(indicators), weights)
+    items = "; ".join(f"{INDICATOR_SHORT_LABELS_VI[i]} ({i}, trọng số {w[i] * 100:.1f}%)".replace(".", ",") for i in indicators)
+    equal = weights is None or len({round(v, 12) for v in w.values()}) == 1
+    how = "bình quân không trọng số" if equal else "bình quân có trọng số"
+    return (
+        f"Chỉ số sẵn sàng hạ tầng (0–100) của mỗi tỉnh là {how} của {len(indicators)} chỉ tiêu trong Phụ lục 5 "
+        f"(tỉ lệ % xã, phường đạt chỉ tiêu) về mạng, trang thiết bị, chữ ký số và hệ thống họp trực tuyến: {items}. "
+        "Không tính các chỉ tiêu về công bố, niêm yết thủ tục hành chính, sử dụng lại dữ liệu đã số hóa và nhân sự hỗ trợ, "
+        "vì đó không phải là hạ tầng. 100 nghĩa là mọi xã, phường của tỉnh đều báo cáo đã đạt mọi chỉ tiêu."
+    )
+
+
+def describe_method(result: ReadyButLowResult) -> str:
+    """The ready-but-low rule and the thresholds actually used."""
+    return (
+        f"Một tỉnh được xếp vào nhóm “sẵn sàng nhưng nộp trực tuyến thấp” khi chỉ số sẵn sàng hạ tầng "
+        f"≥ {fmt_num(result.readiness_min, 0)}, tỉ lệ xã, phường phủ XANH ≥ {fmt_num(result.green_pct_min, 0)}% "
+        f"và tỉ lệ hồ sơ nộp trực tuyến lũy kế từ 01/7/2025 thấp hơn {fmt_num(result.online_rate_min)}%. "
+        f"Đường hồi quy tuyến tính (bình phương nhỏ nhất) trên {result.n} tỉnh, thành phố: "
+        f"tỉ lệ trực tuyến = {fmt_num(result.intercept)} + {fmt_num(result.slope, 3)} × chỉ số sẵn sàng "
+        f"(R² = {fmt_num(result.r_squared, 3)}); phần dư là số điểm % thực tế cao hơn (+) hoặc thấp hơn (−) mức "
+        f"đường hồi quy dự báo. Hệ số tương quan hạng Spearman ρ = {fmt_num(result.rho, 3)} "
+        f"(p = {fmt_num(result.p_value, 3)}, n = {result.n})."
+    )
+
+
+def laggards_selection(lag: LaggardsComparison) -> str:
+    """The rule that picked the earlier laggards."""
+    if lag.min_open is not None:
+        return f"tỉnh có từ {lag.min_open} nhiệm vụ chưa hoàn thành trở lên"
+    return f"{lag.top_n} tỉnh có nhiều nhiệm vụ chưa hoàn thành nhất (kể cả các tỉnh đồng hạng)"
+
+
+def laggards_correlation(lag: LaggardsComparison) -> str:
+    """The rank correlation of earlier open tasks and later GREEN share, in one sentence."""
+    if math.isnan(lag.spearman_rho):
+        return "Không tính được hệ số tương quan (một trong hai chuỗi không đổi)."
+    verdict = (
+        "có mối liên hệ có ý nghĩa thống kê (p < 0,05), nhưng đó là tương quan, không phải quan hệ nhân quả"
+        if lag.significant
+        else "không có bằng chứng thống kê về mối liên hệ giữa hai chỉ số"
+    )
+    return (
+        f"Hệ số tương quan hạng Spearman giữa số nhiệm vụ chưa hoàn thành ngày {vn_day_month(lag.earlier_date)} "
+        f"và tỷ lệ xã XANH ngày {vn_day_month(lag.later_date)} là {fmt_num(lag.spearman_rho, 2)} "
+        f"(p = {fmt_num(lag.p_value, 2)}; n = {lag.n}; {lag.tied_at_top_green} tỉnh cùng ở mức XANH cao nhất): "
+        f"{verdict}."
+    )
+
+
+CLAIM_STATUS_VI = {"confirmed": "khớp", "contradicted": "không khớp", "unverifiable": "không kiểm chứng được"}
+
+
+def theme_rule_quality_vi() -> str:
+    """The method note's sentence on how well the theme rule did on the held-out labelled
+    texts (computed now, from the committed labels), in words leaders read."""
+    from helpers.analysis.theme_evaluation import holdout_scores
+
+    scores, texts = holdout_scores()
+    parts = []
+    for row in scores.itertuples():
+        if row.labelled == 0 or row.theme in ("none", "other"):
+            continue
+        precision = "—" if row.predicted == 0 else f"{row.precision * 100:.0f}%"
+        parts.append(f"{THEME_LABELS_VI[row.theme].lower()}: đúng {precision}, tìm thấy {row.recall * 100:.0f}%")
+    return (
+        f"Kiểm tra quy tắc gom nhóm trên {texts} ý vướng mắc được đọc và gán nhóm bằng tay, không dùng khi xây dựng quy tắc "
+        f"(“đúng” = tỷ lệ ý quy tắc xếp vào nhóm mà người đọc cũng xếp; “tìm thấy” = tỷ lệ ý người đọc xếp vào nhóm mà quy tắc cũng tìm ra): "
+        + "; ".join(parts) + "."
+    )

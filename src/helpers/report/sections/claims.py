@@ -6,17 +6,14 @@ import pandas as pd
 
 from helpers.analysis.claims import STATUSES
 from helpers.analysis.facts import DateFacts
-from helpers.report.render import Html, esc
+from helpers.report.render import Html, render
 from helpers.report.sections.sources import Sources
 from helpers.report.wording import CLAIM_STATUS_VI
-
-HEADING = "<h2>Đối chiếu số liệu nêu trong báo cáo</h2>"
-
 
 def html(f: DateFacts, sources: Sources | None = None) -> Html:
     ledger = f.claims
     if not ledger:
-        return Html(f'<section class="claims">{HEADING}<p>Báo cáo không nêu con số nào để đối chiếu.</p></section>')
+        return render("claims", rows=None, intro="")
     counts = {s: sum(1 for c in ledger if c["status"] == s) for s in STATUSES}
     intro = (
         f"Mỗi con số phần nội dung báo cáo nêu được tính lại từ các phụ lục và bảng số liệu: "
@@ -24,15 +21,11 @@ def html(f: DateFacts, sources: Sources | None = None) -> Html:
         f"{counts['unverifiable']} không kiểm chứng được (không có bảng số liệu tương ứng)."
     )
     order = {s: i for i, s in enumerate(("contradicted", "confirmed", "unverifiable"))}
-    rows = "".join(
-        f'<tr class="{esc(c["status"])}"><td>{esc(c["text"])}</td><td>{esc(c["stated"])}</td><td>{esc(c["derived"] or "—")}</td>'
-        f'<td>{esc(CLAIM_STATUS_VI[c["status"]])}</td></tr>'
+    rows = [
+        {"status": c["status"], "text": c["text"], "stated": c["stated"], "derived": c["derived"] or "—", "result": CLAIM_STATUS_VI[c["status"]]}
         for c in sorted(ledger, key=lambda c: order[c["status"]])
-    )
-    return Html(
-        f'<section class="claims">{HEADING}<p>{esc(intro)}</p><table class="data claims"><thead><tr><th>Báo cáo viết</th><th>Con số nêu</th><th>Tính lại từ số liệu</th>'
-        f"<th>Kết quả</th></tr></thead><tbody>{rows}</tbody></table></section>"
-    )
+    ]
+    return render("claims", rows=rows, intro=intro)
 
 
 def frame(f: DateFacts) -> pd.DataFrame | None:

@@ -298,3 +298,17 @@ def test_params_path_must_be_a_regular_file_inside_the_project(pdir, tmp_path_fa
     inside.write_text("report_date: 2025-06-30\n", encoding="utf-8")
     target.symlink_to(inside)
     assert params.load_params("2025-06-30", available=AVAILABLE).date == "2025-06-30"
+
+
+def test_the_analysis_fallback_thresholds_are_the_params_defaults():
+    """DateFacts built without params (an analyst in JupyterLab) uses the same cut-offs as
+    params/defaults.yaml, the one documented place: the two must never drift apart."""
+    import dataclasses
+
+    import yaml
+
+    from conftest import ROOT
+    from helpers.analysis.facts import Thresholds
+
+    documented = yaml.safe_load((ROOT / "params" / "defaults.yaml").read_text(encoding="utf-8"))["thresholds"]
+    assert dataclasses.asdict(Thresholds()) == documented

@@ -26,7 +26,8 @@ needs_pidfds = pytest.mark.skipif(not tpl.supported(), reason="warm kernels need
 PROBE = (
     "import os, sys, random, json\n"
     "print(json.dumps({'pid': os.getpid(), 'ppid': os.getppid(), 'pgid': os.getpgid(0), 'pandas': 'pandas' in sys.modules, "
-    "'random': random.random(), 'cwd': os.getcwd(), 'main': sys.argv[0]}))"
+    "'random': random.random(), 'cwd': os.getcwd(), 'main': sys.argv[0], "
+    "'max_columns': __import__('pandas').get_option('display.max_columns')}))"
 )
 
 
@@ -135,6 +136,7 @@ def test_kernel_is_forked_from_the_warm_template(tmp_path, pool):
         assert probe["pgid"] == probe["pid"]  # its own process group, like a cold kernel
         assert Path(probe["cwd"]) == tmp_path  # the notebook's working directory
         assert probe["main"].endswith("ipykernel_launcher.py")
+        assert probe["max_columns"] == 20  # pandas imported ahead, with the display defaults it has in a kernel
     assert first["pid"] != second["pid"]  # one kernel per notebook
     assert first["random"] != second["random"]  # reseeded: not the template's random sequence
     assert _run(tmp_path, source, "c", stanza).nb.cells[0].source == "x = 1"
@@ -143,6 +145,7 @@ def test_kernel_is_forked_from_the_warm_template(tmp_path, pool):
 def test_cold_start_without_a_pool(tmp_path):
     probe = _probe(_run(tmp_path, _notebook(tmp_path, PROBE), "cold"))
     assert probe["pandas"] is False  # an ordinary kernel: nothing imported ahead of the notebook
+    assert probe["max_columns"] == 20  # what pandas sets when it is imported in a kernel
 
 
 @needs_pidfds

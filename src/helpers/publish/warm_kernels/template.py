@@ -195,7 +195,6 @@ def kernel_startup_modules(timeout: float = 30.0) -> list[str]:
         while True:
             ready, _, _ = select.select([read_end], [], [], timeout)
             if not ready:
-                os.kill(pid, signal.SIGKILL)
                 break
             chunk = os.read(read_end, 65536)
             if not chunk:
@@ -203,6 +202,10 @@ def kernel_startup_modules(timeout: float = 30.0) -> list[str]:
             data += chunk
     finally:
         os.close(read_end)
+        try:
+            os.kill(pid, signal.SIGKILL)  # done or stuck: it has nothing more to say
+        except ProcessLookupError:
+            pass
         os.waitpid(pid, 0)
         import shutil
 
@@ -299,9 +302,31 @@ def read_line(sock: socket.socket) -> bytes:
     return data
 
 
+class _KernelShell:
+    """What the builtin ``get_ipython()`` returns in a kernel, as far as an import looks:
+    a shell with a kernel."""
+
+    kernel = None
+
+
 def _preload(notebooks: Sequence[str], warm_calls: Sequence[str]) -> list[str]:
     """Import what kernels and the notebooks will import, then run the warm-up calls;
-    returns the failures (left to the notebook, which meets them in order)."""
+    returns the failures (left to the notebook, which meets them in order).
+
+    Some libraries look once, at import, at whether they run in a kernel: pandas sets its
+    display defaults from the builtin ``get_ipython()`` (20 columns in a kernel, the
+    terminal's width elsewhere). In a kernel that builtin exists; here it does while the
+    modules are imported, then goes (the kernel's shell installs its own)."""
+    import builtins
+
+    builtins.get_ipython = _KernelShell
+    try:
+        return _import_and_warm(notebooks, warm_calls)
+    finally:
+        del builtins.get_ipython
+
+
+def _import_and_warm(notebooks: Sequence[str], warm_calls: Sequence[str]) -> list[str]:
     import importlib
 
     _, failed = import_closure(["ipykernel.kernelapp"])

@@ -107,3 +107,16 @@ def private_overrides(cls: type) -> list[str]:
             if name.startswith("_") and not name.startswith("__") and inspect.isfunction(value):
                 found += [f"{klass.__name__}.{name} ({base.__module__}.{base.__name__})" for base in klass.__mro__[1:] if name in vars(base)][:1]
     return found
+
+
+# --- province spellings (tests/fixtures/province_spellings.csv) --------------------------
+PROVINCE_SPELLINGS = ROOT / "tests" / "fixtures" / "province_spellings.csv"
+
+
+def province_spellings(report: str) -> list[tuple[str, int]]:
+    """Every province spelling a parser meets in the real reports of one kind, with its
+    official code: the one shared table (tests/test_province_spellings.py checks them all)."""
+    import csv
+
+    with PROVINCE_SPELLINGS.open(encoding="utf-8", newline="") as handle:
+        return [(row["spelling"], int(row["code"])) for row in csv.DictReader(handle) if row["report"] == report]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import RAW
+from conftest import RAW, province_spellings
 from helpers.errors import InputError
 from helpers.ingest.parsers import daily_readiness
 from helpers.ingest.parsers.daily_readiness import detect, parse, status_findings
@@ -332,49 +332,7 @@ def test_missing_section_vi_is_an_error(tmp_path):
 # ---------------------------------------------------------------- province spellings
 
 
-SPELLINGS = [
-    ("Ha N61", 1), ("Ha N6i", 1), ("Ha No61i", 1), ("Ha No6i", 1), ("Ha Noi", 1), ("Ha N§1", 1), ("Ha Néi", 1), ("Hà Nội", 1),
-    ("Cao Bang", 4), ("Cao Bing", 4), ("Cao Béng", 4), ("Cao Bé‘mg", 4), ("Cao Bé”tng", 4), ("Cao Bằng", 4), ("Cao Bﬁng", 4),
-    ("Tuyén Quang", 8), ("Tuyên Quang", 8),
-    ("Di¢n Bién", 11), ("Dién Bién", 11), ("Pién Bién", 11), ("Điện Biên", 11),
-    ("Lai Chau", 12), ("Lai Châu", 12),
-    ("Son La", 14), ("Sơn La", 14),
-    ("Lao Cai", 15), ("Lào Cai", 15), ("Léao Cai", 15),
-    ("Thai Nguyén", 19),
-    ("Lang Son", 20),
-    ("Quang Ninh", 22),
-    ("Bic Ninh", 24), ("Béc Ninh", 24),
-    ("Pha Tho", 25), ("Phi Tho", 25), ("Pht Tho", 25), ("Phu Tho", 25), ("Phú Thọ", 25),
-    ("Hai Phong", 31), ("Héi Phong", 31), ("Hải Phòng", 31),
-    ("Hung Yén", 33), ("Hưng Yên", 33),
-    ("Ninh Binh", 37), ("Ninh Bình", 37),
-    ("Thanh Héa", 38),
-    ("Ngh¢ An", 40), ("Nghé An", 40),
-    ("Ha Tinh", 42),
-    ("Quang Tri", 44), ("Quảng Trị", 44),
-    ("Hué", 46),
-    ("Ba Namg", 48), ("DPa Ning", 48), ("Da Ning", 48), ("Pa N?lng", 48), ("Pa Nang", 48), ("Pa Ning", 48), ("Pa Néng", 48), ("ba Nﬁng", 48), ("Đà Nẵng", 48),
-    ("Quang Ngai", 51), ("Quang Ngii", 51), ("Quang Ngéi", 51), ("Quảng Ngãi", 51),
-    ("Gia Lai", 52),
-    ("Khanh Hoa", 56),
-    ("DPik Lik", 66), ("Dik Lak", 66), ("Dik Lék", 66), ("Dk Lik", 66), ("Pak Lik", 66), ("Pik Lik", 66), ("Pk Lék", 66), ("Pék Lik", 66), ("Đắk Lắk", 66),
-    ("Lam Dong", 68), ("Lam Déng", 68), ("Lam Pong", 68), ("Lâm Đồng", 68),
-    ("Déng Nai", 75), ("Pong Nai", 75),
-    ("Ho6 Chi Minh", 79), ("Thành phố Hồ Chí Minh", 79),
-    ("T4y Ninh", 80), ("TAy Ninh", 80), ("Tay Ninh", 80),
-    ("Dong Thap", 82), ("Déng Thap", 82), ("Pong Thap", 82),
-    ("Vinh Long", 86), ("Vĩnh Long", 86),
-    ("An Giang", 91),
-    ("Can Tho", 92),
-    ("Ca Mau", 96), ("Cà Mau", 96),
-]  # fmt: skip
-
-
-@pytest.mark.parametrize("spelling, code", SPELLINGS)
-def test_every_spelling_in_the_reports_maps_to_its_code(spelling, code):
-    from helpers.ingest.provinces import province_code
-
-    assert province_code(spelling) == code
+SPELLINGS = province_spellings("daily_readiness")  # tests/fixtures/province_spellings.csv
 
 
 def test_the_spelling_list_is_every_spelling_the_parser_meets(monkeypatch):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import RAW
+from conftest import RAW, province_spellings
 from helpers.errors import InputError
 from helpers.ingest.parsers import directives, vendors
 from helpers.ingest.provinces import province_code
@@ -224,16 +224,7 @@ def test_missing_closing_sentence(tmp_path):
 
 # --------------------------------------------------------------------------- spellings, detection, speed
 
-SPELLINGS = {
-    "Bắc Ninh": 24, "Lào Cai": 15, "Vĩnh Long": 86, "An Giang": 91, "thành phố Hồ Chí Minh": 79,
-    "Cần Thơ": 92, "Ninh Bình": 37, "Tuyên Quang": 8, "Lạng Sơn": 20, "Nghệ An": 40, "Quảng Trị": 44,
-    "Lai Châu": 12, "Sơn La": 14, "Khánh Hòa": 56, "Gia Lai": 52,
-}
-
-
-@pytest.mark.parametrize("spelling, code", sorted(SPELLINGS.items()))
-def test_province_spelling(spelling, code):
-    assert province_code(spelling) == code
+SPELLINGS = dict(province_spellings("directives_notice"))  # tests/fixtures/province_spellings.csv
 
 
 def test_notice_typo_is_corrected():

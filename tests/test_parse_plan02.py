@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import RAW
+from conftest import RAW, province_spellings
 from helpers.errors import InputError
 from helpers.ingest.parsers import Finding, plan02
 from helpers.ingest.parsers.plan02 import (
@@ -25,7 +25,6 @@ from helpers.ingest.parsers.plan02 import (
     check_readiness_title_total,
     check_registry_wards,
 )
-from helpers.ingest.provinces import lookup
 from helpers.ingest.rawtext import read_raw_report
 from helpers.ingest.schemas import TABLES
 
@@ -447,47 +446,7 @@ def test_missing_appendix_8_table_is_an_error(tmp_path):
 
 # ------------------------------------------------------------------ province spellings
 
-SPELLINGS = {
-    "Hà Nội": 1, "TP. Hà Nội": 1, "Thành phố Hà Nội": 1,
-    "Cao Bằng": 4, "Tỉnh Cao Bằng": 4,
-    "Tuyên Quang": 8, "Tỉnh Tuyên Quang": 8,
-    "Điện Biên": 11, "Tỉnh Điện Biên": 11,
-    "Lai Châu": 12, "Tỉnh Lai Châu": 12,
-    "Sơn La": 14, "Tỉnh Sơn La": 14,
-    "Lào Cai": 15, "Tỉnh Lào Cai": 15,
-    "Thái Nguyên": 19, "Tỉnh Thái Nguyên": 19,
-    "Lạng Sơn": 20, "Tỉnh Lạng Sơn": 20,
-    "Quảng Ninh": 22, "Tỉnh Quảng Ninh": 22,
-    "Bắc Ninh": 24, "Tỉnh Bắc Ninh": 24,
-    "Phú Thọ": 25, "Tỉnh Phú Thọ": 25,
-    "TP. Hải Phòng": 31, "Thành phố Hải Phòng": 31,
-    "Hưng Yên": 33, "Tỉnh Hưng Yên": 33,
-    "Ninh Bình": 37, "Tỉnh Ninh Bình": 37,
-    "Thanh Hoá": 38, "Thanh Hóa": 38, "Tỉnh Thanh Hóa": 38,
-    "Nghệ An": 40, "Tỉnh Nghệ An": 40,
-    "Hà Tĩnh": 42, "Tỉnh Hà Tĩnh": 42,
-    "Quảng Trị": 44, "Tỉnh Quảng Trị": 44,
-    "TP. Huế": 46, "Thành phố Huế": 46,
-    "TP. Đà Nẵng": 48, "Thành phố Đà Nẵng": 48,
-    "Quảng Ngãi": 51, "Tỉnh Quảng Ngãi": 51,
-    "Gia Lai": 52, "Tỉnh Gia Lai": 52,
-    "Khánh Hòa": 56, "Tỉnh Khánh Hòa": 56,
-    "Đắk Lắk": 66, "Tỉnh Đắk Lắk": 66,
-    "Lâm Đồng": 68, "Tỉnh Lâm Đồng": 68,
-    "Đồng Nai": 75, "Tỉnh Đồng Nai": 75,
-    "TP. Hồ Chí Minh": 79, "Thành phố Hồ Chí Minh": 79,
-    "Tây Ninh": 80, "Tỉnh Tây Ninh": 80,
-    "Đồng Tháp": 82, "Tỉnh Đồng Tháp": 82,
-    "Vĩnh Long": 86, "Tỉnh Vĩnh Long": 86,
-    "An Giang": 91, "Tỉnh An Giang": 91,
-    "TP. Cần Thơ": 92, "Thành phố Cần Thơ": 92,
-    "Cà Mau": 96, "Tỉnh Cà Mau": 96,
-}
-
-
-@pytest.mark.parametrize(("spelling", "code"), sorted(SPELLINGS.items()))
-def test_province_spellings(spelling, code):
-    assert lookup(spelling) == code
+SPELLINGS = dict(province_spellings("plan02"))  # tests/fixtures/province_spellings.csv
 
 
 def test_spelling_list_is_complete(monkeypatch):

@@ -10,11 +10,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from conftest import province_spellings
+
 from helpers.errors import InputError
 from helpers.ingest.parsers import plan02_blocs as blocs
 from helpers.ingest.parsers.plan02_blocs import parse_bloc_appendices, parse_bloc_appendices_with_spellings
 from helpers.ingest.parsers.plan02_sections import split_plan02
-from helpers.ingest.provinces import lookup
 from helpers.ingest.rawtext import read_raw_report
 from helpers.ingest.schemas.extra_plan02_blocs import EXTRA_TABLES
 from helpers.ingest.schemas.tables import TABLES
@@ -486,73 +487,7 @@ def test_provincial_row_without_province(tmp_path):
 # Every province spelling in these appendices
 # ---------------------------------------------------------------------------
 
-SPELLINGS = [
-    ("Hà Nội", 1),  # line 5860 ("Thành ủy Hà Nội")
-    ("TP. Hà Nội", 1),  # line 1498
-    ("Thành phố Hà Nội", 1),  # line 5735
-    ("Cao Bằng", 4),  # line 1441
-    ("tỉnh Cao Bằng", 4),  # line 6038
-    ("Tuyên Quang", 8),  # line 1645
-    ("Tỉnh Tuyên Quang", 8),  # line 6000
-    ("Tỉnh Điện Biên", 11),  # line 6047
-    ("Điện Biên", 11),  # line 1466
-    ("Lai Châu", 12),  # line 1547
-    ("tỉnh Lai Châu", 12),  # line 6377
-    ("Sơn La", 14),  # line 3648
-    ("tỉnh Sơn La", 14),  # line 5974
-    ("Lào Cai", 15),  # line 1571
-    ("Thái Nguyên", 19),  # line 1629
-    ("Lạng Sơn", 20),  # line 1563
-    ("tỉnh Lạng Sơn", 20),  # line 6146
-    ("Quảng Ninh", 22),  # line 1605
-    ("tỉnh Quảng Ninh", 22),  # line 5970
-    ("Bắc Ninh", 24),  # line 1414
-    ("tỉnh Bắc Ninh", 24),  # line 6026
-    ("Phú Thọ", 25),  # line 1589
-    ("tỉnh Phú Thọ", 25),  # line 6164
-    ("TP. Hải Phòng", 31),  # line 1514
-    ("Thành phố Hải Phòng", 31),  # line 5739
-    ("Hưng Yên", 33),  # line 1531
-    ("tỉnh Hưng Yên", 33),  # line 6142
-    ("Ninh Bình", 37),  # line 1581
-    ("Tỉnh Ninh Bình", 37),  # line 6162
-    ("Thanh Hóa", 38),  # line 1637
-    ("Nghệ An", 40),  # line 1579
-    ("Tỉnh Nghệ An", 40),  # line 6272
-    ("Hà Tĩnh", 42),  # line 1506
-    ("Quảng Trị", 44),  # line 1613
-    ("TP. Huế", 46),  # line 3543
-    ("Thành phố Huế", 46),  # line 5743
-    ("TP. Đà Nẵng", 48),  # line 1449
-    ("Thành phố Đà Nẵng", 48),  # line 5723
-    ("Quảng Ngãi", 51),  # line 1597
-    ("Gia Lai", 52),  # line 1490
-    ("tỉnh Gia Lai", 52),  # line 6053
-    ("Khánh Hòa", 56),  # line 1539
-    ("Tỉnh Đắk Lắk", 66),  # line 6045
-    ("Đắk Lắk", 66),  # line 1457
-    ("Lâm Đồng", 68),  # line 1555
-    ("Tỉnh Đồng Nai", 75),  # line 6049
-    ("Đồng Nai", 75),  # line 1474
-    ("TP. Hồ Chí Minh", 79),  # line 1522
-    ("Thành phố Hồ Chí Minh", 79),  # line 5741; also lines 5880–5882 wrapped
-    ("Tây Ninh", 80),  # line 1621
-    ("tỉnh Tây Ninh", 80),  # line 6202
-    ("tỉnh Đồng Tháp", 82),  # line 6051
-    ("Đồng Tháp", 82),  # line 1482
-    ("Vĩnh Long", 86),  # line 1653
-    ("An Giang", 91),  # line 1406
-    ("tỉnh An Giang", 91),  # line 6014
-    ("Cần Thơ", 92),  # line 5810
-    ("TP. Cần Thơ", 92),  # line 1430
-    ("Thành phố Cần Thơ", 92),  # line 5719
-    ("Cà Mau", 96),  # line 1422
-]
-
-
-@pytest.mark.parametrize(("spelling", "code"), SPELLINGS)
-def test_province_spelling(spelling, code):
-    assert lookup(spelling) == code
+SPELLINGS = province_spellings("plan02_blocs")  # tests/fixtures/province_spellings.csv
 
 
 def test_spelling_list_is_complete(parsed):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RAW
+from conftest import RAW, province_spellings
 from helpers.errors import InputError
 from helpers.ingest.parsers import directives, vendors
 from helpers.ingest.provinces import province_code
@@ -309,23 +309,7 @@ def test_appendix_first_system_without_vendor(tmp_path):
 
 # --------------------------------------------------------------------------- spellings, detection, speed
 
-SPELLINGS = {
-    # section 1.1
-    "Thanh Hoá": 38, "Thanh Hóa": 38, "Hà Tĩnh": 42, "Hà Nội": 1, "Thái Nguyên": 19, "Thái nguyên": 19,
-    "Quảng Ninh": 22, "Bắc Ninh": 24, "Thừa Thiên Huế": 46, "TP Huế": 46, "Huế": 46, "Tây Ninh": 80,
-    "Điện Biên": 11, "Quảng Trị": 44, "Khánh Hoà": 56, "Khánh Hòa": 56, "Gia Lai": 52, "Hải Phòng": 31,
-    "An Giang": 91, "Hưng Yên": 33, "Ninh Bình": 37, "Sơn La": 14, "TP Đà Nẵng": 48, "Đà Nẵng": 48,
-    "Đồng Nai": 75, "TP Cần Thơ": 92, "Đắk Lắk": 66, "Vĩnh Long": 86, "TP Hồ Chí Minh": 79,
-    # appendix (parenthesised former provinces are not looked up)
-    "Cà Mau": 96, "Cao Bằng": 4, "Đồng Tháp": 82, "Lai Châu": 12, "Lâm Đồng": 68, "Lạng Sơn": 20,
-    "Lào Cai": 15, "Nghệ An": 40, "Phú Thọ": 25, "Quảng Ngãi": 51, "TP Hà Nội": 1, "TP Hải Phòng": 31,
-    "Tuyên Quang": 8,
-}
-
-
-@pytest.mark.parametrize("spelling, code", sorted(SPELLINGS.items()))
-def test_province_spelling(spelling, code):
-    assert province_code(spelling) == code
+SPELLINGS = dict(province_spellings("vendor_summary"))  # tests/fixtures/province_spellings.csv
 
 
 def test_spelling_list_is_complete():

@@ -271,6 +271,49 @@ def source_cell(source_nb, executed_index: int) -> tuple[int | None, bool]:
     return (executed_index - 1 if executed_index > injected_at else executed_index), False
 
 
+def timed_out_cell(source_nb, message: str) -> int | None:
+    """The 0-based source cell a ``CellTimeoutError`` was raised for, found from the preview
+    of the cell's source that nbclient puts in its message (first and last lines); None
+    when no cell, or more than one, matches."""
+    m = re.search(r"preview of the cell contents:\n-+\n(.*)\n-+\s*$", message, re.S)
+    if not m:
+        return None
+    shown = [line for line in m.group(1).splitlines() if line.strip() and line.strip() != "..."]
+    if not shown:
+        return None
+    found = [
+        i for i, cell in enumerate(source_nb.cells)
+        if cell.cell_type == "code" and cell.source.strip().startswith(shown[0].strip()) and cell.source.rstrip().endswith(shown[-1].rstrip())
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def _stopped_notebook(source: Path, parameters: Mapping[str, Any], kernel_name: str, exc: BaseException, failure: Failure):
+    """The source notebook with its parameters injected and, on the cell that was running
+    (when it is known: a timeout names it), an error output saying why the run stopped.
+    Fills in ``failure``'s cell; None if the source cannot be read."""
+    import nbformat
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    try:
+        source_nb = nbformat.read(str(source), as_version=4)
+        nb = parameterize_notebook(load_notebook_node(str(source)), dict(parameters), kernel_name=kernel_name, language="python")
+    except Exception:  # noqa: BLE001 - an unreadable source: nothing to keep
+        return None
+    failure.cells = len(source_nb.cells)
+    index = timed_out_cell(source_nb, str(exc))
+    if index is not None:
+        failure.cell = index + 1
+        # papermill inserted its injected-parameters cell (unless the source had one to replace)
+        injected_at = _first_tagged(nb, INJECTED_TAG)
+        added = _first_tagged(source_nb, INJECTED_TAG) < 0 and 0 <= injected_at <= index
+        executed_index = index + 1 if added else index
+        target = nb.cells[executed_index]
+        target.outputs = [nbformat.v4.new_output("error", ename=failure.ename, evalue=failure.evalue, traceback=[f"{failure.ename}: {failure.evalue}"])]
+    return nb
+
+
 def normalize(nb, source_rel: str, output_rel: str, path_aliases: Mapping[str, str] | None = None):
     """Strip what differs between two builds of the same inputs (in place; returns ``nb``):
     papermill's start/end times and durations, nbclient's ``execution`` timings, random
@@ -433,6 +476,9 @@ def run_notebook(
         evalue = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         tail = _log_tail(socket_dir)
         failure = Failure(ename=type(exc).__name__, evalue=f"{evalue} (kernel log: {tail})" if tail else evalue)
+        # papermill writes nothing when nbclient gives up on a cell (timeout, dead kernel):
+        # keep the parameterized notebook, the cell that was running marked, for failed/
+        nb = _stopped_notebook(source, parameters, kernel_name, exc, failure)
     finally:
         shutil.rmtree(socket_dir, ignore_errors=True)
     seconds = time.perf_counter() - started

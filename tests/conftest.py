@@ -120,3 +120,30 @@ def province_spellings(report: str) -> list[tuple[str, int]]:
 
     with PROVINCE_SPELLINGS.open(encoding="utf-8", newline="") as handle:
         return [(row["spelling"], int(row["code"])) for row in csv.DictReader(handle) if row["report"] == report]
+
+
+def mutated_report(source: Path, target_dir: Path, replacements) -> Path:
+    """A copy of the report ``source`` in ``target_dir`` with, for each ``(line, old, new)``
+    (1-based line), ``old`` replaced by ``new`` on that line; ``old`` must be there, so a
+    test never mutates a line it did not mean to. The shared way tests damage a report."""
+    lines = source.read_text(encoding="utf-8").split("\n")
+    for number, old, new in replacements:
+        assert old in lines[number - 1], (source.name, number, lines[number - 1])
+        lines[number - 1] = lines[number - 1].replace(old, new)
+    target = target_dir / source.name
+    target.write_text("\n".join(lines), encoding="utf-8")
+    return target
+
+
+def assert_input_error(parse, path: Path, line: int, *needles: str):
+    """``parse(path)`` fails with one line that names ``path:line`` and contains every needle."""
+    from helpers.errors import InputError
+
+    with pytest.raises(InputError) as info:
+        parse(path)
+    message = str(info.value)
+    assert f"{path}:{line}:" in message, message
+    assert "\n" not in message, message
+    for needle in needles:
+        assert needle in message, message
+    return info.value

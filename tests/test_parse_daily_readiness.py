@@ -6,12 +6,11 @@ data/raw/daily_readiness_2025-06-30.txt ("30/6"); each notes the line it comes f
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from conftest import RAW, province_spellings
+from conftest import RAW, province_spellings, mutated_report
 from helpers.errors import InputError
 from helpers.ingest.parsers import daily_readiness
 from helpers.ingest.parsers.daily_readiness import detect, parse, status_findings
@@ -270,25 +269,17 @@ def test_status_findings_on_synthetic_contradictions():
     assert finding.severity == "warning" and "30/34" in finding.detail and "5 provinces" in finding.detail
 
 
-def _mutated(tmp_path: Path, name: str, line: int, old: str, new: str) -> Path:
-    """A copy of a raw report with ``old`` replaced by ``new`` on one line (1-based)."""
-    lines = (RAW / name).read_text(encoding="utf-8").split("\n")
-    assert old in lines[line - 1], (line, lines[line - 1])
-    lines[line - 1] = lines[line - 1].replace(old, new)
-    target = tmp_path / name
-    target.write_text("\n".join(lines), encoding="utf-8")
-    return target
 
 
 def test_synthetic_contradictions_become_findings_not_errors(tmp_path):
     # 27/6 line 25 says 29/34 with 5 provinces listed at line 28: make it 30/34 and 'tăng 40'.
-    path = _mutated(tmp_path, OCR_27, 25, "29/34 (ting 04", "30/34 (ting 40")
+    path = mutated_report(RAW / OCR_27, tmp_path, [(25, "29/34 (ting 04", "30/34 (ting 40")])
     parsed = parse(read_raw_report(path))
     found = {(f.source, f.check) for f in parsed.findings}
     assert ("I.1", "done_equals_total_minus_not_done") in found and ("I.1", "previous_day_done_in_range") in found
     assert _na(_progress(parsed, "I.1")["previous_day_done_count"])
     # 30/6 line 127: the list is announced as 03 but names 2
-    path = _mutated(tmp_path, CLEAN_30, 127, "02 tỉnh", "03 tỉnh")
+    path = mutated_report(RAW / CLEAN_30, tmp_path, [(127, "02 tỉnh", "03 tỉnh")])
     parsed = parse(read_raw_report(path))
     assert ("III.2.e", "not_done_count_equals_list") in {(f.source, f.check) for f in parsed.findings}
 
@@ -311,7 +302,7 @@ def test_synthetic_contradictions_become_findings_not_errors(tmp_path):
     ],
 )
 def test_bad_input_names_file_and_line(tmp_path, name, line, old, new, expected):
-    path = _mutated(tmp_path, name, line, old, new)
+    path = mutated_report(RAW / name, tmp_path, [(line, old, new)])
     with pytest.raises(InputError) as info:
         parse(read_raw_report(path))
     message = str(info.value)

@@ -9,8 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import RAW, province_spellings
-from helpers.errors import InputError
+from conftest import RAW, province_spellings, mutated_report, assert_input_error
 from helpers.ingest.parsers import directives, vendors
 from helpers.ingest.provinces import province_code
 from helpers.ingest.rawtext import read_raw_report
@@ -36,14 +35,6 @@ def _codes(parsed, directive_id: str) -> list:
     return df[df.directive_id == directive_id].province_code.tolist()
 
 
-def _mutated(tmp_path: Path, replacements: list[tuple[int, str, str]]) -> Path:
-    lines = NOTICE_FILE.read_text(encoding="utf-8").split("\n")
-    for line_no, old, new in replacements:
-        assert old in lines[line_no - 1], (line_no, lines[line_no - 1])
-        lines[line_no - 1] = lines[line_no - 1].replace(old, new)
-    path = tmp_path / NOTICE_FILE.name
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
 
 
 def _parse_path(path: Path):
@@ -146,7 +137,7 @@ def test_findings_on_the_real_notice(parsed):
 
 
 def test_stated_count_differs_from_the_list(tmp_path):
-    parsed = _parse_path(_mutated(tmp_path, [(103, "4 tỉnh", "04 tỉnh"), (110, "15 tỉnh", "16 tỉnh")]))
+    parsed = _parse_path(mutated_report(NOTICE_FILE, tmp_path, [(103, "4 tỉnh", "04 tỉnh"), (110, "15 tỉnh", "16 tỉnh")]))
     details = [f.detail for f in parsed.findings if f.check == "directive_province_count"]
     assert len(details) == 1  # '04 tỉnh' still agrees with its four names
     assert details[0].startswith("II.3.c: states 16 provinces (line 110) but lists 15 names")
@@ -154,7 +145,7 @@ def test_stated_count_differs_from_the_list(tmp_path):
 
 def test_province_named_twice(tmp_path):
     # Cần Thơ (line 110) becomes a second Bắc Ninh
-    parsed = _parse_path(_mutated(tmp_path, [(110, "Cần Thơ", "Bắc Ninh")]))
+    parsed = _parse_path(mutated_report(NOTICE_FILE, tmp_path, [(110, "Cần Thơ", "Bắc Ninh")]))
     checks = [(f.check, f.detail) for f in parsed.findings if f.severity == "warning"]
     assert ("province_listed_twice", "II.3.c: Bắc Ninh is named twice (line 110); one row kept") in checks
     count = [d for c, d in checks if c == "directive_province_count"]
@@ -163,7 +154,7 @@ def test_province_named_twice(tmp_path):
 
 
 def test_meeting_after_the_notice(tmp_path):
-    parsed = _parse_path(_mutated(tmp_path, [(14, "Ngày 30 tháng 6", "Ngày 2 tháng 7")]))
+    parsed = _parse_path(mutated_report(NOTICE_FILE, tmp_path, [(14, "Ngày 30 tháng 6", "Ngày 2 tháng 7")]))
     assert [f.detail for f in parsed.findings if f.check == "meeting_after_notice"] == [
         "the meeting is dated 02/07/2025 (line 14), after the notice's own date 30/06/2025"
     ]
@@ -178,48 +169,41 @@ def test_check_province_count_directly():
 # --------------------------------------------------------------------------- bad input
 
 
-def _assert_error(path: Path, line: int, needle: str) -> None:
-    with pytest.raises(InputError) as info:
-        _parse_path(path)
-    message = str(info.value)
-    assert message.startswith(f"{path}:{line}: expected"), message
-    assert needle in message
-    assert "\n" not in message
 
 
 def test_unknown_province(tmp_path):
-    _assert_error(_mutated(tmp_path, [(103, "Lào Cai", "Vạn Xuân")]), 103, "Vạn Xuân")
+    assert_input_error(_parse_path, mutated_report(NOTICE_FILE, tmp_path, [(103, "Lào Cai", "Vạn Xuân")]), 103, "Vạn Xuân")
 
 
 def test_unknown_province_on_a_wrapped_line(tmp_path):
     # the list starts on line 110; 'Sơn La' is on line 112
-    _assert_error(_mutated(tmp_path, [(112, "Sơn La", "Xứ Đoài")]), 112, "Xứ Đoài")
+    assert_input_error(_parse_path, mutated_report(NOTICE_FILE, tmp_path, [(112, "Sơn La", "Xứ Đoài")]), 112, "Xứ Đoài")
 
 
 def test_numbering_skips_an_item(tmp_path):
-    _assert_error(_mutated(tmp_path, [(62, "2. Về hạ tầng", "4. Về hạ tầng")]), 62, "item of section II '2'")
+    assert_input_error(_parse_path, mutated_report(NOTICE_FILE, tmp_path, [(62, "2. Về hạ tầng", "4. Về hạ tầng")]), 62, "item of section II '2'")
 
 
 def test_lettering_skips_an_item(tmp_path):
-    _assert_error(_mutated(tmp_path, [(57, "b) Rà soát", "c) Rà soát")]), 57, "lettered item of II.1 'b'")
+    assert_input_error(_parse_path, mutated_report(NOTICE_FILE, tmp_path, [(57, "b) Rà soát", "c) Rà soát")]), 57, "lettered item of II.1 'b'")
 
 
 def test_missing_notice_date(tmp_path):
-    _assert_error(_mutated(tmp_path, [(1, "ngày 30 tháng 6", "tháng 6")]), 1, "the place and date line")
+    assert_input_error(_parse_path, mutated_report(NOTICE_FILE, tmp_path, [(1, "ngày 30 tháng 6", "tháng 6")]), 1, "the place and date line")
 
 
 def test_two_deadlines_in_one_directive(tmp_path):
-    path = _mutated(tmp_path, [(55, "năm 2025.", "năm 2025 và trước ngày 15 tháng 7 năm 2025.")])
-    _assert_error(path, 49, "at most one deadline per directive")
+    path = mutated_report(NOTICE_FILE, tmp_path, [(55, "năm 2025.", "năm 2025 và trước ngày 15 tháng 7 năm 2025.")])
+    assert_input_error(_parse_path, path, 49, "at most one deadline per directive")
 
 
 def test_impossible_deadline(tmp_path):
-    _assert_error(_mutated(tmp_path, [(55, "ngày 10 tháng 7", "ngày 31 tháng 6")]), 55, "a valid deadline date")
+    assert_input_error(_parse_path, mutated_report(NOTICE_FILE, tmp_path, [(55, "ngày 10 tháng 7", "ngày 31 tháng 6")]), 55, "a valid deadline date")
 
 
 def test_missing_closing_sentence(tmp_path):
-    path = _mutated(tmp_path, [(214, "Văn phòng Chính phủ trân trọng thông báo", "Trân trọng")])
-    _assert_error(path, len(read_raw_report(path).lines), "the closing")
+    path = mutated_report(NOTICE_FILE, tmp_path, [(214, "Văn phòng Chính phủ trân trọng thông báo", "Trân trọng")])
+    assert_input_error(_parse_path, path, len(read_raw_report(path).lines), "the closing")
 
 
 # --------------------------------------------------------------------------- spellings, detection, speed

@@ -14,8 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import RAW, province_spellings
-from helpers.errors import InputError
+from conftest import RAW, assert_input_error, mutated_report, province_spellings
 from helpers.ingest.parsers import Finding, plan02
 from helpers.ingest.parsers.plan02 import (
     check_commune_status,
@@ -334,7 +333,7 @@ def test_body_agrees_with_appendices(parsed):
 
 def test_body_contradiction_is_a_finding(tmp_path, monkeypatch):
     # The body claims 2.822 communes; appendix 4 has 2.821 GREEN and 2.822/3.321 is not 84,94%.
-    path = _mutated(tmp_path, {301: ("2.821/3.321", "2.822/3.321")})
+    path = mutated_report(PLAN02, tmp_path, [(301, "2.821/3.321", "2.822/3.321")])
     _without_blocs(monkeypatch)
     checks = sorted(f.check for f in plan02.parse(read_raw_report(path)).findings if f.check.startswith("body_"))
     assert checks == ["body_basic_conditions_pct", "body_basic_conditions_vs_green", "body_progress_change"]
@@ -399,21 +398,10 @@ def test_parse_is_fast(monkeypatch):
 # ------------------------------------------------------------------ bad input
 
 
-def _mutated(tmp_path: Path, changes: dict[int, tuple[str, str]]) -> Path:
-    """A copy of the report with ``old`` replaced by ``new`` on the given (1-based) lines."""
-    lines = PLAN02.read_text(encoding="utf-8").split("\n")
-    for number, (old, new) in changes.items():
-        assert old in lines[number - 1], (number, lines[number - 1])
-        lines[number - 1] = lines[number - 1].replace(old, new)
-    path = tmp_path / PLAN02.name
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
 
 
-def _error(path: Path) -> InputError:
-    with pytest.raises(InputError) as info:
-        plan02.parse(read_raw_report(path))
-    return info.value
+def _parse_path(path: Path):
+    return plan02.parse(read_raw_report(path))
 
 
 @pytest.mark.parametrize(
@@ -430,18 +418,14 @@ def _error(path: Path) -> InputError:
     ],
 )
 def test_bad_input_names_file_and_line(tmp_path, line, old, new, expected):
-    path = _mutated(tmp_path, {line: (old, new)})
-    err = _error(path)
+    path = mutated_report(PLAN02, tmp_path, [(line, old, new)])
     expected_line = {864: 866, 2198: 2203, 301: 448, 947: 942}.get(line, line)
-    assert f"{path}:{expected_line}:" in str(err), str(err)
-    if expected:
-        assert expected in str(err)
+    assert_input_error(_parse_path, path, expected_line, *([expected] if expected else []))
 
 
 def test_missing_appendix_8_table_is_an_error(tmp_path):
-    path = _mutated(tmp_path, {2410: ("III. Tình hình tiếp nhận", "Tình hình tiếp nhận")})
-    err = _error(path)
-    assert "table III of appendix 8" in str(err) and f"{path}:2452:" in str(err)  # the end of appendix 8
+    path = mutated_report(PLAN02, tmp_path, [(2410, "III. Tình hình tiếp nhận", "Tình hình tiếp nhận")])
+    assert_input_error(_parse_path, path, 2452, "table III of appendix 8")  # the end of appendix 8
 
 
 # ------------------------------------------------------------------ province spellings

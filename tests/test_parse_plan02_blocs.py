@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import province_spellings
+from conftest import province_spellings, mutated_report, assert_input_error
 
 from helpers.errors import InputError
 from helpers.ingest.parsers import plan02_blocs as blocs
@@ -417,70 +417,56 @@ def test_join_wrapped_lines():
 # ---------------------------------------------------------------------------
 
 
-def _mutate(tmp_path: Path, line: int, old: str, new: str) -> Path:
-    lines = REPORT.read_text(encoding="utf-8").split("\n")
-    assert old in lines[line - 1], (line, lines[line - 1])
-    lines[line - 1] = lines[line - 1].replace(old, new)
-    target = tmp_path / REPORT.name
-    target.write_text("\n".join(lines), encoding="utf-8")
-    return target
 
 
-def _assert_fails_at(path: Path, line: int, *words: str) -> None:
-    with pytest.raises(InputError) as err:
-        _parse(path)
-    message = str(err.value)
-    assert f"{path}:{line}:" in message, message
-    for word in words:
-        assert word in message, message
 
 
 def test_unknown_province_spelling(tmp_path):
-    path = _mutate(tmp_path, 1414, "2 Bắc Ninh", "2 Vạn Xuân")
-    _assert_fails_at(path, 1414, "province", "Vạn Xuân")
+    path = mutated_report(REPORT, tmp_path, [(1414, "2 Bắc Ninh", "2 Vạn Xuân")])
+    assert_input_error(_parse, path, 1414, "province", "Vạn Xuân")
 
 
 def test_unknown_province_in_criteria_list(tmp_path):
-    path = _mutate(tmp_path, 2483, "(18.42% (7/38)); Sơn La", "(18.42% (7/38)); Xứ Đoài")
-    _assert_fails_at(path, 2483, "province", "Xứ Đoài")
+    path = mutated_report(REPORT, tmp_path, [(2483, "(18.42% (7/38)); Sơn La", "(18.42% (7/38)); Xứ Đoài")])
+    assert_input_error(_parse, path, 2483, "province", "Xứ Đoài")
 
 
 def test_malformed_criteria_entry(tmp_path):
-    path = _mutate(tmp_path, 2475, "Lạng Sơn (3.08% (2/65))", "Lạng Sơn (3.08 (2/65))")
-    _assert_fails_at(path, 2475, "province entry")
+    path = mutated_report(REPORT, tmp_path, [(2475, "Lạng Sơn (3.08% (2/65))", "Lạng Sơn (3.08 (2/65))")])
+    assert_input_error(_parse, path, 2475, "province entry")
 
 
 def test_item_without_counts(tmp_path):
     # Dropping the counts must not merge the item with the next one (line 3425 starts with a capital).
-    path = _mutate(tmp_path, 3423, " 25/102 (24,5%)", "")
-    _assert_fails_at(path, 3423, "affected/total")
+    path = mutated_report(REPORT, tmp_path, [(3423, " 25/102 (24,5%)", "")])
+    assert_input_error(_parse, path, 3423, "affected/total")
 
 
 def test_rows_out_of_order(tmp_path):
-    path = _mutate(tmp_path, 3437, "3 Cà Mau", "4 Cà Mau")
-    _assert_fails_at(path, 3437, "row 3")
+    path = mutated_report(REPORT, tmp_path, [(3437, "3 Cà Mau", "4 Cà Mau")])
+    assert_input_error(_parse, path, 3437, "row 3")
 
 
 def test_completion_row_with_missing_rate(tmp_path):
-    path = _mutate(tmp_path, 5715, " 68,42%", "")
-    _assert_fails_at(path, 5715, "4 rates")
+    path = mutated_report(REPORT, tmp_path, [(5715, " 68,42%", "")])
+    assert_input_error(_parse, path, 5715, "4 rates")
 
 
 def test_unknown_bloc_in_title(tmp_path):
-    path = _mutate(tmp_path, 3981, "HỘI ĐỒNG NHÂN DÂN", "HỘI ĐỒNG THÀNH PHỐ")
-    _assert_fails_at(path, 3981, "bloc name")
+    path = mutated_report(REPORT, tmp_path, [(3981, "HỘI ĐỒNG NHÂN DÂN", "HỘI ĐỒNG THÀNH PHỐ")])
+    assert_input_error(_parse, path, 3981, "bloc name")
 
 
 def test_missing_body_paragraph(tmp_path):
-    path = _mutate(tmp_path, 172, "(Phụ lục 9)", "(xem trên)")
+    path = mutated_report(REPORT, tmp_path, [(172, "(Phụ lục 9)", "(xem trên)")])
     with pytest.raises(InputError) as err:
         _parse(path)
     assert f"{path}:" in str(err.value) and "Phụ lục 9" in str(err.value)
 
 
 def test_provincial_row_without_province(tmp_path):
-    path = _mutate(tmp_path, 5806, "2 Tỉnh ủy Bắc Ninh", "2 Tỉnh ủy Bắc Kạn")
-    _assert_fails_at(path, 5806, "province")
+    path = mutated_report(REPORT, tmp_path, [(5806, "2 Tỉnh ủy Bắc Ninh", "2 Tỉnh ủy Bắc Kạn")])
+    assert_input_error(_parse, path, 5806, "province")
 
 
 # ---------------------------------------------------------------------------

@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RAW, province_spellings
-from helpers.errors import InputError
+from conftest import RAW, province_spellings, mutated_report, assert_input_error
 from helpers.ingest.parsers import directives, vendors
-from helpers.ingest.provinces import province_code
 from helpers.ingest.rawtext import read_raw_report
 from helpers.ingest.schemas import TABLES
 from helpers.ingest.schemas.extra_vendors import SYSTEMS as SCHEMA_SYSTEMS
@@ -41,15 +39,6 @@ def _checks(parsed) -> list[str]:
     return [f.check for f in parsed.findings]
 
 
-def _mutated(tmp_path: Path, replacements: list[tuple[int, str, str]]) -> Path:
-    """A copy of the vendor summary with ``old`` replaced by ``new`` on the given lines."""
-    lines = VENDOR_FILE.read_text(encoding="utf-8").split("\n")
-    for line_no, old, new in replacements:
-        assert old in lines[line_no - 1], (line_no, lines[line_no - 1])
-        lines[line_no - 1] = lines[line_no - 1].replace(old, new)
-    path = tmp_path / VENDOR_FILE.name
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
 
 
 def _parse_path(path: Path):
@@ -195,14 +184,14 @@ def test_appendix_findings(parsed):
 
 
 def test_stated_vnpt_count_contradiction(tmp_path):
-    parsed = _parse_path(_mutated(tmp_path, [(20, "26/34", "27/34")]))
+    parsed = _parse_path(mutated_report(VENDOR_FILE, tmp_path, [(20, "26/34", "27/34")]))
     details = [f.detail for f in parsed.findings if f.check == "vnpt_count"]
     assert details[0].startswith("HTTT giải quyết TTHC: states VNPT in 27/34 provinces (line 20)")
     assert "leaving 26" in details[0]
 
 
 def test_vendor_list_count_contradiction(tmp_path):
-    parsed = _parse_path(_mutated(tmp_path, [(26, "02 tỉnh", "03 tỉnh")]))
+    parsed = _parse_path(mutated_report(VENDOR_FILE, tmp_path, [(26, "02 tỉnh", "03 tỉnh")]))
     details = [f.detail for f in parsed.findings if f.check == "vendor_province_count"]
     assert details == [
         "HTTT giải quyết TTHC: 'Công ty Cổ phần Tin học Tân Dân' is stated for 3 provinces but lists 2 "
@@ -212,7 +201,7 @@ def test_vendor_list_count_contradiction(tmp_path):
 
 def test_self_developed_counts(tmp_path):
     # the intro of a) now agrees with the list; the list's own count does not
-    parsed = _parse_path(_mutated(tmp_path, [(18, "và 2 tỉnh", "và 3 tỉnh"), (32, "03 tỉnh", "04 tỉnh")]))
+    parsed = _parse_path(mutated_report(VENDOR_FILE, tmp_path, [(18, "và 2 tỉnh", "và 3 tỉnh"), (32, "03 tỉnh", "04 tỉnh")]))
     intro = [f.detail for f in parsed.findings if f.check == "self_developed_count_intro"]
     assert not any(d.startswith("HTTT giải quyết TTHC") for d in intro)
     listed = [f.detail for f in parsed.findings if f.check == "self_developed_count_listed"]
@@ -224,7 +213,7 @@ def test_self_developed_counts(tmp_path):
 
 def test_province_listed_under_two_vendors_keeps_the_first(tmp_path):
     # Hà Nội is under Mobifone (line 28); list it as self-developed as well (line 32)
-    parsed = _parse_path(_mutated(tmp_path, [(32, "Tây Ninh.", "Tây Ninh, Hà Nội.")]))
+    parsed = _parse_path(mutated_report(VENDOR_FILE, tmp_path, [(32, "Tây Ninh.", "Tây Ninh, Hà Nội.")]))
     twice = [f.detail for f in parsed.findings if f.check == "province_listed_twice"]
     assert twice == [
         "HTTT giải quyết TTHC: Hà Nội is listed under Mobifone (line 28) and again under Tự phát triển (line 32); "
@@ -236,7 +225,7 @@ def test_province_listed_under_two_vendors_keeps_the_first(tmp_path):
 
 def test_appendix_disagreement_is_a_finding(tmp_path):
     # Quảng Trị's TTHC vendor in the appendix (line 1034) becomes Viettel; 1.1 says VNPT
-    parsed = _parse_path(_mutated(tmp_path, [(1034, "VNPT", "Viettel")]))
+    parsed = _parse_path(mutated_report(VENDOR_FILE, tmp_path, [(1034, "VNPT", "Viettel")]))
     differs = [f.detail for f in parsed.findings if f.check == "appendix_vendor_differs"]
     assert "Quảng Trị, HTTT giải quyết TTHC: section 1.1 gives VNPT, the appendix (line 1031) 'Viettel'" in differs
     # its reporting row (line 1037) is a merged cell and follows the row above
@@ -258,53 +247,46 @@ def test_vnpt_share_check():
 # --------------------------------------------------------------------------- bad input
 
 
-def _assert_error(path: Path, line: int, needle: str) -> None:
-    with pytest.raises(InputError) as info:
-        _parse_path(path)
-    message = str(info.value)
-    assert message.startswith(f"{path}:{line}: expected"), message
-    assert needle in message
-    assert "\n" not in message
 
 
 def test_unknown_company(tmp_path):
-    _assert_error(_mutated(tmp_path, [(50, "Unitech", "Acme")]), 50, "Công ty Cổ phần Acme")
+    assert_input_error(_parse_path, mutated_report(VENDOR_FILE, tmp_path, [(50, "Unitech", "Acme")]), 50, "Công ty Cổ phần Acme")
 
 
 def test_unknown_province_in_a_vendor_list(tmp_path):
-    _assert_error(_mutated(tmp_path, [(30, "Quảng Ninh", "Vạn Xuân")]), 30, "Vạn Xuân")
+    assert_input_error(_parse_path, mutated_report(VENDOR_FILE, tmp_path, [(30, "Quảng Ninh", "Vạn Xuân")]), 30, "Vạn Xuân")
 
 
 def test_unknown_province_on_a_wrapped_line(tmp_path):
     # the list of line 46 continues on line 48: the error names line 48
-    _assert_error(_mutated(tmp_path, [(48, "Quảng Trị", "Xứ Đoài")]), 48, "Xứ Đoài")
+    assert_input_error(_parse_path, mutated_report(VENDOR_FILE, tmp_path, [(48, "Quảng Trị", "Xứ Đoài")]), 48, "Xứ Đoài")
 
 
 def test_vendor_item_that_does_not_parse(tmp_path):
-    _assert_error(_mutated(tmp_path, [(72, "01 tỉnh (Bắc Ninh)", "một tỉnh Bắc Ninh")]), 72, "a vendor item")
+    assert_input_error(_parse_path, mutated_report(VENDOR_FILE, tmp_path, [(72, "01 tỉnh (Bắc Ninh)", "một tỉnh Bắc Ninh")]), 72, "a vendor item")
 
 
 def test_missing_vnpt_count(tmp_path):
-    _assert_error(_mutated(tmp_path, [(41, "23/34 tỉnh, thành phố", "hầu hết các tỉnh")]), 41, "a vendor item")
+    assert_input_error(_parse_path, mutated_report(VENDOR_FILE, tmp_path, [(41, "23/34 tỉnh, thành phố", "hầu hết các tỉnh")]), 41, "a vendor item")
 
 
 def test_missing_section_11(tmp_path):
-    path = _mutated(tmp_path, [(11, "1.1. Hiện trạng", "Hiện trạng")])
-    _assert_error(path, len(read_raw_report(path).lines), "1.1. Hiện trạng Doanh nghiệp thực hiện")
+    path = mutated_report(VENDOR_FILE, tmp_path, [(11, "1.1. Hiện trạng", "Hiện trạng")])
+    assert_input_error(_parse_path, path, len(read_raw_report(path).lines), "1.1. Hiện trạng Doanh nghiệp thực hiện")
 
 
 def test_unknown_province_in_the_appendix(tmp_path):
-    _assert_error(_mutated(tmp_path, [(449, "Cà Mau", "Phù Tang")]), 449, "Phù Tang")
+    assert_input_error(_parse_path, mutated_report(VENDOR_FILE, tmp_path, [(449, "Cà Mau", "Phù Tang")]), 449, "Phù Tang")
 
 
 def test_appendix_row_missing(tmp_path):
     # row 23 loses its number: the error names row 22 (line 1024), after which 23 should come
-    _assert_error(_mutated(tmp_path, [(1054, "23 Sơn La", "Sơn La")]), 1024, "appendix row 23")
+    assert_input_error(_parse_path, mutated_report(VENDOR_FILE, tmp_path, [(1054, "23 Sơn La", "Sơn La")]), 1024, "appendix row 23")
 
 
 def test_appendix_first_system_without_vendor(tmp_path):
     # An Giang's first row (TTHC, line 380) loses its vendor: nothing above to merge from
-    _assert_error(_mutated(tmp_path, [(383, "VNPT", "")]), 380, "a vendor for the first system row of An Giang")
+    assert_input_error(_parse_path, mutated_report(VENDOR_FILE, tmp_path, [(383, "VNPT", "")]), 380, "a vendor for the first system row of An Giang")
 
 
 # --------------------------------------------------------------------------- spellings, detection, speed

@@ -168,12 +168,16 @@ def leftovers(outputs: Path, date: str | None = DATE) -> list[str]:
     """Staging / swap folders of ``date`` left in outputs/ (the lock file is expected); with
     ``date=None`` every hidden leftover: any date's staging, table snapshots, temp files."""
     pattern = f".{date}.*" if date else ".*"
-    return sorted(p.name for p in outputs.glob(pattern) if not p.name.endswith(".lock"))
+    # the lock files and the per-date row-digest cache (outputs/.cache, see README) belong there
+    return sorted(p.name for p in outputs.glob(pattern) if not p.name.endswith(".lock") and p.name != ".cache")
 
 
 def published_files(root: Path) -> dict[str, str]:
-    """Every published file under outputs/ (not the hidden locks, staging or snapshots)."""
-    return snapshot(root / "outputs", hidden=False)
+    """Every published file under outputs/ (not the hidden locks, staging or snapshots, nor
+    the run history outputs/history.jsonl, which every run appends to by design)."""
+    published = snapshot(root / "outputs", hidden=False)
+    published.pop("history.jsonl", None)
+    return published
 
 
 def one_line_error(done: subprocess.CompletedProcess) -> str:

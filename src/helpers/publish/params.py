@@ -82,10 +82,12 @@ class BriefingParams(_Model):
     thresholds: Thresholds = Field(default_factory=Thresholds)
     # Analyst notebook (province_drilldown): None lets the notebook choose.
     province: Optional[Annotated[str, Field(min_length=1, strict=True)]] = None
+    # Printed on every page of the PDF when the date's reports carry no marking of their own.
+    distribution_marking: Annotated[str, Field(min_length=1, max_length=200, strict=True)] = "Tài liệu phục vụ lãnh đạo, không phát hành rộng rãi."
 
     def notebook_parameters(self) -> dict[str, Any]:
-        """Plain JSON-able dict (dates as ISO strings) for papermill."""
-        return self.model_dump(mode="json")
+        """Plain JSON-able dict (dates as ISO strings) for papermill (the PDF's marking is the engine's)."""
+        return self.model_dump(mode="json", exclude={"distribution_marking"})
 
 
 # --------------------------------------------------------------------------- loading

@@ -258,6 +258,7 @@ def run_dates(
             pool.shutdown(wait=True, cancel_futures=True)
         if template is not None:
             template.stop()
+        _PDF.close()
     _update_index()
     summary.seconds = time.perf_counter() - started
     return summary
@@ -370,6 +371,7 @@ def _finalize(p: plan.DatePlan, notebooks: Sequence[str], hasher: plan.InputHash
     staging = outputs.staging_path(p.date)
     failures = [r for r in results if r["failure"]]
     if not failures:
+        _PDF.print(p, staging, rep)
         out_hashes = outputs.file_hashes(staging)
         outputs.commit(p.date, staging)
         outputs.record_run(p.date, _record(p, hasher, notebooks, results, "ok", seconds, out_hashes))
@@ -391,6 +393,53 @@ def _finalize(p: plan.DatePlan, notebooks: Sequence[str], hasher: plan.InputHash
     ok = [r["name"] for r in results if not r["failure"]]
     if ok:
         rep.err(f"{p.date}: not published ({', '.join(n + '.ipynb' for n in ok)} succeeded but a date is published whole)")
+
+
+class _PdfStage:
+    """The build's one Chromium, started when the first date is published; once it is
+    known to be missing, the build says so in one line and publishes HTML only."""
+
+    def __init__(self) -> None:
+        self.printer = None
+        self.unavailable: str | None = None
+
+    def print(self, p: plan.DatePlan, staging: Path, rep: Reporter) -> None:
+        if os.environ.get("BRIEFINGS_PDF", "1").strip().lower() in ("0", "no", "false", "off") or self.unavailable:
+            return
+        from helpers.publish import pdf
+
+        if self.printer is None:
+            self.printer = pdf.PdfPrinter()
+        try:
+            self.printer.start()
+        except pdf.PdfUnavailable as exc:
+            self.unavailable = str(exc)
+            rep.err(f"warning: PDF briefings not printed: {exc}; the HTML briefings are published")
+            return
+        html_path = staging / f"{plan.MAIN_NOTEBOOK}.html"
+        self.printer.print(html_path, staging / f"{plan.MAIN_NOTEBOOK}.pdf", marking=_marking(p), date_label=f"Bản tin ngày {_vn_date(p.date)}", stamp=p.date)
+
+    def close(self) -> None:
+        if self.printer is not None:
+            self.printer.close()
+            self.printer = None
+
+
+_PDF = _PdfStage()
+
+
+def _vn_date(iso: str) -> str:
+    year, month, day = (int(x) for x in iso.split("-"))
+    return f"{day}/{month}/{year}"
+
+
+def _marking(p: plan.DatePlan) -> str:
+    """The distribution marking the date's own reports print, else the params' default."""
+    from helpers.tables import load_table
+
+    reports = load_table("reports")
+    notices = [n for n in reports.loc[reports["report_date"] == p.date, "notice"].dropna().unique() if str(n).strip()]
+    return str(notices[0]) if notices else p.loaded.params.distribution_marking
 
 
 def _update_index() -> None:

@@ -74,7 +74,7 @@ def test_defaults_fallback_fills_report_date(pdir):
 
 def test_repo_defaults_equal_the_model_defaults():
     data = yaml.safe_load((ROOT / "params" / "defaults.yaml").read_text(encoding="utf-8"))
-    model = params.BriefingParams(report_date="2025-06-30").notebook_parameters()
+    model = params.BriefingParams(report_date="2025-06-30").model_dump(mode="json")  # incl. the engine's distribution_marking
     model.pop("report_date")
     assert data == model
 

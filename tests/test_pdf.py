@@ -75,3 +75,28 @@ def test_without_chromium_the_build_says_so_in_one_line_and_publishes_html(tmp_p
     assert len(warnings) == 1 and "no Chromium at" in warnings[0], done.stderr
     assert (root / "outputs" / "2025-06-27" / "briefing.html").is_file()
     assert not (root / "outputs" / "2025-06-27" / "briefing.pdf").exists()
+
+
+# Leaders print the 22/9 briefing (the longest: every plan-02 appendix) on at most 8 A4 pages.
+MAX_PAGES = {"2025-09-22": 8}
+
+
+def test_sections_flow_and_the_longest_briefing_fits_eight_pages(built_project):
+    for date, most in MAX_PAGES.items():
+        pages = _pages_text(built_project / "outputs" / date / "briefing.pdf")
+        assert len(pages) <= most, f"{date}: {len(pages)} A4 pages, at most {most}"
+
+
+def test_the_appendix_starts_a_new_page_and_is_printed_open(built_project):
+    for date in _dates(built_project):
+        html = (built_project / "outputs" / date / "briefing.html").read_text(encoding="utf-8")
+        assert html.count('<details class="appendix">') == 1, f"{date}: the appendix is not one collapsed block"
+        pages = [" ".join(t.split()) for t in _pages_text(built_project / "outputs" / date / "briefing.pdf")]
+        starts = [n for n, text in enumerate(pages) if "Phụ lục: nguồn và chất lượng số liệu" in text]
+        assert len(starts) == 1, f"{date}: appendix heading on pages {starts}"
+        page = pages[starts[0]]
+        # the header line (marking) comes first, then the appendix heading: nothing of the sections above it
+        assert page.index("Phụ lục: nguồn") < 160, f"{date}: the appendix does not start its page: {page[:200]!r}"
+        # printed open: the data-quality table and the footnotes are on paper, after the heading
+        rest = " ".join(pages[starts[0]:])
+        assert "Chất lượng số liệu" in rest and "Chú thích nguồn" in rest, f"{date}: appendix printed collapsed"

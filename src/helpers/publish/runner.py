@@ -371,12 +371,15 @@ def _finalize(p: plan.DatePlan, notebooks: Sequence[str], hasher: plan.InputHash
     staging = outputs.staging_path(p.date)
     failures = [r for r in results if r["failure"]]
     if not failures:
+        _province_pages(p, staging)
         _PDF.print(p, staging, rep)
         out_hashes = outputs.file_hashes(staging)
         outputs.commit(p.date, staging)
         outputs.record_run(p.date, _record(p, hasher, notebooks, results, "ok", seconds, out_hashes))
         summary.ran.append(p.date)
-        files = ", ".join(f for f in out_hashes if f.endswith(".html"))
+        files = ", ".join(f for f in out_hashes if f.endswith(".html") and "/" not in f)
+        pages = sum(1 for f in out_hashes if f.startswith("provinces/"))
+        files += f", {pages} province pages" if pages else ""
         rep.out(f"{p.date}: published outputs/{p.date}/ ({files}) in {seconds:.1f} s")
         return
     had_good = outputs.has_briefing(p.date, (f"{plan.MAIN_NOTEBOOK}.html",))
@@ -428,6 +431,13 @@ class _PdfStage:
 _PDF = _PdfStage()
 
 
+def _province_pages(p: plan.DatePlan, staging: Path) -> None:
+    """outputs/<date>/provinces/<code>.html for the 34 provinces, from the tables (no kernel)."""
+    from helpers.report.province_page import write_province_pages
+
+    write_province_pages(p.date, staging, thresholds=p.loaded.params.thresholds.model_dump(), marking=_marking(p))
+
+
 def _vn_date(iso: str) -> str:
     year, month, day = (int(x) for x in iso.split("-"))
     return f"{day}/{month}/{year}"
@@ -435,11 +445,17 @@ def _vn_date(iso: str) -> str:
 
 def _marking(p: plan.DatePlan) -> str:
     """The distribution marking the date's own reports print, else the params' default."""
-    from helpers.tables import load_table
+    import csv
 
-    reports = load_table("reports")
-    notices = [n for n in reports.loc[reports["report_date"] == p.date, "notice"].dropna().unique() if str(n).strip()]
-    return str(notices[0]) if notices else p.loaded.params.distribution_marking
+    from helpers.tables import table_path
+
+    notices = []
+    with table_path("reports").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):  # a minimal reports table may have no notice column
+            notice = (row.get("notice") or "").strip()
+            if row.get("report_date") == p.date and notice and notice not in notices:
+                notices.append(notice)
+    return notices[0] if notices else p.loaded.params.distribution_marking
 
 
 def _update_index() -> None:

@@ -126,8 +126,6 @@ class Briefing(JuneSections, SeptemberSections):
         )
 
     def header(self) -> Html:
-        docs = [self.sources.describe(kind, self.report_date) for kind in sorted(self.kinds)]
-        shared = [self.sources.describe("vendor_summary")] if "vendor_summary" in set(self.table("reports")["kind"]) else []
         notices = [n for n in self.reports_today["notice"].dropna().unique()]
         as_of = [
             f"Báo cáo ngày {esc(vn_date(r['report_date']))}: số liệu cập nhật đến {esc(vn_datetime(r['as_of']))}"
@@ -137,7 +135,6 @@ class Briefing(JuneSections, SeptemberSections):
         parts = [
             f'<div class="doc-header"><div class="doc-date">Ngày báo cáo: <strong>{esc(vn_date(self.report_date))}</strong></div>',
             f'<div class="doc-asof">{"; ".join(as_of)}</div>' if as_of else "",
-            "<div class=\"doc-sources\">Nguồn: <ul>" + "".join(f"<li>{d}</li>" for d in docs + shared) + "</ul></div>",
         ]
         for notice in notices:
             parts.append(f'<div class="confidential">{esc(notice)}</div>')
@@ -182,8 +179,10 @@ class Briefing(JuneSections, SeptemberSections):
         if today.empty:
             return para("Không phát hiện mâu thuẫn nào trong số liệu nguồn của ngày này.")
         self.metric("data_quality_findings", int(len(today)))
+        from helpers.report.sections.appendix import document_labels
+
         grouped = (
-            today.assign(file=source_file(today["source"]))
+            today.assign(file=source_file(today["source"]).map(document_labels(self.table("reports"))))
             .groupby(["file", "check", "severity"], as_index=False)
             .agg(n=("detail", "size"), parts=("source", lambda s: ", ".join(sorted({x.split(" ", 1)[1] for x in s if " " in x}))))
         )

@@ -2,8 +2,7 @@
 
 Each sentence is built from statistics the sections compute (never typed), so the
 summary changes when the data do. Sentences whose subject the date has no data for
-are left out; the result always has at least three sentences (data quality and the
-data available close the list when there is little to say).
+are left out. Data-quality findings are in the appendix, not in the summary.
 """
 
 from __future__ import annotations
@@ -105,10 +104,6 @@ def lead_summary(b) -> Html:
         sentences += june_sentences(b)
     if b.has("plan02"):
         sentences += september_sentences(b)
-    dq = b.table("data_quality")
-    n_dq = int(((dq["report_date"] == b.report_date) | dq["report_date"].isna()).sum())
-    if n_dq:
-        sentences.append(("warning", f"{n_dq} phát hiện về chất lượng số liệu nguồn (chỗ nguồn tự mâu thuẫn) được ghi ở mục cuối bản tin.", ""))
     sentences = sentences[:6]
     b.summary["lead"] = [text for _, text, _ in sentences]
     label = {"positive": "Kết quả", "weakness": "Hạn chế", "warning": "Lưu ý"}

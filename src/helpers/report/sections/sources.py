@@ -79,7 +79,7 @@ class Sources:
         if OCR_MARK in str(doc.get("file", "")):
             # The title of an OCR extract is garbled ('BAO CAO Ra soat, danh gia, nang cip'); don't print it.
             title = "bản trích xuất OCR từ bản quét, tiêu đề gốc bị lỗi ký tự nên không in lại"
-        return f"{esc(label)}: {title} ({esc(vn_date(doc['report_date']))}{when}; tệp {esc(doc['file'])})"
+        return f"{esc(label)}: {title} ({esc(vn_date(doc['report_date']))}{when})"
 
     def cite(self, kind: str, part: str = "", date: str | None = None) -> str:
         key = (kind, part, date)
@@ -89,7 +89,7 @@ class Sources:
                 base = esc(KIND_LABELS.get(kind, kind))
             else:
                 when = f" ngày {esc(vn_date(doc['report_date']))}" if isinstance(doc.get("report_date"), str) else ""
-                base = f"{esc(KIND_SHORT.get(kind, KIND_LABELS.get(kind, kind)))}{when} (tệp {esc(doc['file'])})"
+                base = f"{esc(KIND_SHORT.get(kind, KIND_LABELS.get(kind, kind)))}{when}"
             self._notes.append(base + (f", {esc(part)}" if part else ""))
             self._index[key] = len(self._notes)
         number = self._index[key]

@@ -1,0 +1,31 @@
+"""Links to the province pages (``outputs/<date>/provinces/<code:02d>.html``).
+
+Every table or list of a briefing that names provinces links each name to its page
+through :func:`province_link`, so the address rule lives in one place.
+"""
+
+from __future__ import annotations
+
+from helpers.report.render import esc
+
+PROVINCES_DIR = "provinces"
+
+
+def province_href(code: int, base: str = PROVINCES_DIR + "/") -> str:
+    """The page of province ``code`` relative to the briefing (``base`` from elsewhere)."""
+    return f"{base}{int(code):02d}.html"
+
+
+def province_link(code: int, name: str, base: str = PROVINCES_DIR + "/") -> str:
+    """``<a>`` to the province page, its text escaped."""
+    return f'<a class="prov" href="{province_href(code, base)}">{esc(name)}</a>'
+
+
+def signed(value: float, digits: int = 1, unit: str = " điểm %") -> str:
+    """A change with its sign: '+3,2 điểm %', '−1,0 điểm %' (the minus sign, not a hyphen), '0 điểm %'."""
+    from helpers.report.formats import fmt_num
+
+    if round(value, digits) == 0:
+        return f"0{unit}"
+    text = fmt_num(abs(value), digits)
+    return ("+" if value > 0 else "\u2212") + text + unit

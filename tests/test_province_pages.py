@@ -124,8 +124,11 @@ def test_34_pages_per_date_linked_from_the_briefing_resolving_and_in_vietnamese(
     codes = sorted(p.code for p in registry())
     for date in DATES:
         folder = built_project / "outputs" / date
-        pages = sorted((folder / "provinces").glob("*.html"))
+        pages = sorted((folder / "provinces").glob("[0-9]*.html"))
         assert [p.name for p in pages] == [f"{c:02d}.html" for c in codes]
+        listing = folder / "provinces" / "index.html"
+        assert {h for h in parse(listing).hrefs if h[0].isdigit()} == {p.name for p in pages}
+        pages.append(listing)
         linked = {h for h in parse(folder / "briefing.html").hrefs if h.startswith("provinces/")}
         assert linked == {f"provinces/{c:02d}.html" for c in codes}, f"{date}: the briefing does not link every province page"
         for page in pages:
@@ -133,3 +136,14 @@ def test_34_pages_per_date_linked_from_the_briefing_resolving_and_in_vietnamese(
             text = " ".join(parse(page).text)
             leak = LEAKS.search(text)
             assert leak is None, f"{page}: {leak.group(0)!r} on a leadership page"
+
+
+def test_tables_link_province_names_to_their_pages():
+    from helpers.report.render import f_pct, f_text, table
+
+    frame = pd.DataFrame({"province_code": [4, 79], "name": ["Cao Bằng", "TP. <Hồ Chí Minh>"], "green_pct": [10.71, 100.0]})
+    html = table(frame, [("name", "Tỉnh", f_text), ("green_pct", "% XANH", f_pct)]).body
+    assert '<a class="prov" href="provinces/04.html">Cao Bằng</a>' in html
+    assert '<a class="prov" href="provinces/79.html">TP. &lt;Hồ Chí Minh&gt;</a>' in html
+    plain = table(frame.drop(columns="province_code"), [("name", "Tỉnh", f_text)]).body
+    assert "<a " not in plain

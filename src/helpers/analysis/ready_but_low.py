@@ -128,10 +128,10 @@ def describe_method(result: ReadyButLowResult) -> str:
 
     return (
         f"Một tỉnh được xếp vào nhóm “sẵn sàng nhưng nộp trực tuyến thấp” khi chỉ số sẵn sàng hạ tầng "
-        f"≥ {num(result.readiness_min, 0)}, tỉ lệ xã, phường phủ XANH ≥ {num(result.green_pct_min, 0)}% "
-        f"và tỉ lệ hồ sơ nộp trực tuyến lũy kế từ 01/7/2025 thấp hơn {num(result.online_rate_min)}%. "
+        f"≥ {num(result.readiness_min, 0)}, tỷ lệ xã, phường phủ XANH ≥ {num(result.green_pct_min, 0)}% "
+        f"và tỷ lệ hồ sơ nộp trực tuyến lũy kế từ 01/7/2025 thấp hơn {num(result.online_rate_min)}%. "
         f"Đường hồi quy tuyến tính (bình phương nhỏ nhất) trên {result.n} tỉnh, thành phố: "
-        f"tỉ lệ trực tuyến = {num(result.intercept)} + {num(result.slope, 3)} × chỉ số sẵn sàng "
+        f"tỷ lệ trực tuyến = {num(result.intercept)} + {num(result.slope, 3)} × chỉ số sẵn sàng "
         f"(R² = {num(result.r_squared, 3)}); phần dư là số điểm % thực tế cao hơn (+) hoặc thấp hơn (−) mức "
         f"đường hồi quy dự báo. Hệ số tương quan hạng Spearman ρ = {num(result.rho, 3)} "
         f"(p = {num(result.p_value, 3)}, n = {result.n})."

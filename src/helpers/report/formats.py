@@ -10,6 +10,8 @@ from functools import lru_cache
 from babel import Locale
 from babel.numbers import parse_pattern
 
+MINUS = "\u2212"  # the minus sign, not babel's hyphen-minus
+
 
 @lru_cache(maxsize=None)
 def _vi() -> Locale:
@@ -37,14 +39,14 @@ def fmt_int(value: float | int | None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     number = int(round(value))
-    return _format(int, number, None)
+    return _format(int, number, None).replace("-", MINUS)
 
 
 def fmt_num(value: float | None, digits: int = 2) -> str:
-    """34.5 -> ``'34,50'`` with a fixed number of decimals."""
+    """34.5 -> ``'34,50'`` with a fixed number of decimals; -2.5 -> ``'−2,50'`` (minus sign)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    return _format(type(value), value, digits)
+    return _format(type(value), value, digits).replace("-", MINUS)
 
 
 def fmt_pct(value: float | None, digits: int = 2) -> str:

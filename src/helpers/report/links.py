@@ -6,9 +6,12 @@ through :func:`province_link`, so the address rule lives in one place.
 
 from __future__ import annotations
 
-from helpers.report.render import esc
+import html
 
 PROVINCES_DIR = "provinces"
+# Columns of a table frame that hold a province's name, and the column with its code:
+# :func:`helpers.report.render.table` links such cells to the province page.
+NAME_COLUMNS = {"name": "province_code", "short_name": "province_code"}
 
 
 def province_href(code: int, base: str = PROVINCES_DIR + "/") -> str:
@@ -18,14 +21,14 @@ def province_href(code: int, base: str = PROVINCES_DIR + "/") -> str:
 
 def province_link(code: int, name: str, base: str = PROVINCES_DIR + "/") -> str:
     """``<a>`` to the province page, its text escaped."""
-    return f'<a class="prov" href="{province_href(code, base)}">{esc(name)}</a>'
+    return f'<a class="prov" href="{province_href(code, base)}">{html.escape(str(name), quote=True)}</a>'
 
 
 def signed(value: float, digits: int = 1, unit: str = " điểm %") -> str:
     """A change with its sign: '+3,2 điểm %', '−1,0 điểm %' (the minus sign, not a hyphen), '0 điểm %'."""
-    from helpers.report.formats import fmt_num
+    from helpers.report.formats import MINUS, fmt_num
 
     if round(value, digits) == 0:
         return f"0{unit}"
     text = fmt_num(abs(value), digits)
-    return ("+" if value > 0 else "\u2212") + text + unit
+    return ("+" if value > 0 else MINUS) + text + unit

@@ -103,8 +103,27 @@ def render_page(profile: Profile, names: Mapping[int, str], full_names: Mapping[
     )
 
 
+def render_list(profiles: Mapping[int, Profile], names: Mapping[int, str], report_date: str) -> str:
+    """``provinces/index.html``: the 34 with the date's headline figure and how many flags each has."""
+    rows = []
+    label = ""
+    for code, profile in sorted(profiles.items(), key=lambda item: names[item[0]]):
+        first = profile.figures[0] if profile.figures else None
+        label = FIGURE_LABELS_VI[first.key] if first else label
+        rows.append(
+            {
+                "href": f"{code:02d}.html",
+                "name": names[code],
+                "value": (fmt_pct(first.value, 1) if first.pct else fmt_int(first.value)) if first else "—",
+                "flags": "; ".join(flag_text(f).split(":")[0] for f in profile.flags),
+            }
+        )
+    return _env().get_template("province/list.html.j2").render(css=_css(), date_vi=vn_date(report_date), rows=rows, label=label)
+
+
 def write_province_pages(report_date: str, folder: Path, *, thresholds: dict | None = None, marking: str = "", processed_dir: Path | None = None) -> list[Path]:
-    """Write ``folder/provinces/<code:02d>.html`` for every province (atomically each)."""
+    """Write ``folder/provinces/<code:02d>.html`` for every province and ``index.html``
+    listing them (each file atomically)."""
     from helpers.tables import load_table
 
     tables = {name: load_table(name, processed_dir) for name in PROFILE_TABLES}
@@ -114,10 +133,13 @@ def write_province_pages(report_date: str, folder: Path, *, thresholds: dict | N
     target = folder / PROVINCES_DIR
     target.mkdir(parents=True, exist_ok=True)
     written = []
-    for code, profile in sorted(province_profiles(tables, report_date, thresholds).items()):
-        path = target / f"{code:02d}.html"
+    profiles = province_profiles(tables, report_date, thresholds)
+    pages = {f"{code:02d}.html": render_page(profile, names, full, marking) for code, profile in sorted(profiles.items())}
+    pages["index.html"] = render_list(profiles, full, report_date)
+    for name, text in pages.items():
+        path = target / name
         tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(render_page(profile, names, full, marking), encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
         written.append(path)
     return written

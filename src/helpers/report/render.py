@@ -102,16 +102,23 @@ def table(
     cls: str = "data",
     row_class: Callable[[Any], str] | None = None,
 ) -> Html:
-    """A table: ``columns`` = (column, header, formatter). Cells are escaped after formatting.
+    """A table: ``columns`` = (column, header, formatter). Cells are escaped after formatting;
+    a province's name (:data:`helpers.report.links.NAME_COLUMNS`) links to its page.
 
     ``cite`` is a footnote marker (HTML) appended to the caption.
     """
     head = "".join(f'<th class="{"num" if col in numeric else ""}">{esc(header)}</th>' for col, header, _ in columns)
+    from helpers.report.links import NAME_COLUMNS, province_link
+
+    def cell(record, col, fmt) -> str:
+        code = record.get(NAME_COLUMNS.get(col, ""))
+        if code is not None and code == code:  # a province's name: link to its page (not NaN)
+            return province_link(int(code), fmt(record[col]))
+        return esc(fmt(record[col]))
+
     rows = []
     for record in frame.to_dict("records"):
-        cells = "".join(
-            f'<td class="{"num" if col in numeric else ""}">{esc(fmt(record[col]))}</td>' for col, _, fmt in columns
-        )
+        cells = "".join(f'<td class="{"num" if col in numeric else ""}">{cell(record, col, fmt)}</td>' for col, _, fmt in columns)
         rc = row_class(record) if row_class else ""
         rows.append(f'<tr class="{rc}">{cells}</tr>' if rc else f"<tr>{cells}</tr>")
     cap = f"<caption>{esc(caption)}{cite}</caption>" if caption or cite else ""
@@ -131,8 +138,8 @@ def heat_table(
     legend: str = "",
 ) -> Html:
     """A heat map as a table: each cell coloured by its value (matplotlib's ``cmap``
-    over ``vmin``..``vmax``), its number printed on it in dark or white by the cell's
-    luminance (seaborn's rule), column headings set vertically, and a colour scale.
+    over ``vmin``..``vmax``), its number printed on it in black or white, whichever
+    contrasts more (WCAG AA), column headings set vertically, and a colour scale.
 
     A table rather than an image: the numbers stay text (searchable, copyable, sharp
     when printed, read by screen readers), and it costs a few milliseconds instead of
@@ -147,7 +154,9 @@ def heat_table(
     colormap, norm = colormaps[cmap], Normalize(vmin=vmin, vmax=vmax)
     rgba = colormap(norm(np.nan_to_num(data, nan=vmin)))
     linear = np.where(rgba[..., :3] <= 0.03928, rgba[..., :3] / 12.92, ((rgba[..., :3] + 0.055) / 1.055) ** 2.4)
-    dark_text = (linear @ np.array([0.2126, 0.7152, 0.0722])) > 0.408
+    # black or white, whichever contrasts more with the cell (WCAG): they tie at luminance
+    # 0.179, where each still has 4.58:1, so every number passes AA (4.5:1)
+    dark_text = (linear @ np.array([0.2126, 0.7152, 0.0722])) > 0.179
     head = '<th class="row"></th>' + "".join(f'<th class="col"><span>{esc(label)}</span></th>' for label in column_labels)
     rows = []
     for i, name in enumerate(row_labels):
@@ -157,7 +166,7 @@ def heat_table(
             if value != value:  # NaN
                 cells.append('<td class="v na"></td>')
                 continue
-            colour = "#262626" if dark_text[i, j] else "#fff"
+            colour = "#000" if dark_text[i, j] else "#fff"
             cells.append(f'<td class="v" style="background:{to_hex(rgba[i, j])};color:{colour}">{esc(fmt(value))}</td>')
         rows.append(f'<tr><th class="row">{esc(name)}</th>{"".join(cells)}</tr>')
     cap = f"<caption>{esc(caption)}{cite}</caption>" if caption or cite else ""

@@ -125,17 +125,8 @@ def current_directives(profile: Profile, report_date: str) -> list[tuple[str, st
 
 
 def needs_direction(profile: Profile) -> bool:
-    return (
-        any(f.key in ("ready_but_low", "green_below_half") for f in profile.flags)
-        or len(profile.open_tasks) >= 3
-        or bool(current_directives(profile, profile.report_date))
-    )
-
-
-def problem(profile: Profile) -> str:
-    if profile.flags:
-        return flag_text(profile.flags[0])
-    return "Được nêu tên trong chỉ đạo còn thời hạn."
+    """A province with a problem of its own: a flag of the plan-02 rules, or three tasks or more still open."""
+    return any(f.key in ("ready_but_low", "green_below_half") for f in profile.flags) or len(profile.open_tasks) >= 3
 
 
 def applies(profile: Profile, report_date: str) -> str:
@@ -145,12 +136,24 @@ def applies(profile: Profile, report_date: str) -> str:
         return f"Kế hoạch 02 giao tỉnh ({assigned_when(deadline, overdue)}): {text}"
     current = current_directives(profile, report_date)
     if current:
-        deadline, text = current[0]
-        return f"Chỉ đạo của Phó Thủ tướng, thời hạn {vn_date(deadline)}: {text}"
+        return f"Có tên trong chỉ đạo của Phó Thủ tướng, thời hạn {vn_date(current[0][0])} (dưới đây)."
     due = sorted(d for _, _, d in profile.open_tasks if d and d <= report_date)
     if due:
         return f"{len(due)} nhiệm vụ chưa xong đã đến hạn (sớm nhất {vn_date(due[0])})."
     return "Chưa có chỉ đạo riêng nêu tên tỉnh trong các văn bản nguồn."
+
+
+def directive_items(b, profs: dict[int, Profile]) -> list[str]:
+    """One item per directive still running that names provinces: its deadline, its text, the provinces (linked)."""
+    named: dict[tuple[str, str], list[int]] = {}
+    for code, profile in sorted(profs.items()):
+        for deadline, text in current_directives(profile, b.report_date):
+            named.setdefault((deadline, text), []).append(code)
+    items = []
+    for (deadline, text), codes in sorted(named.items()):
+        links = ", ".join(province_link(c, b.province_names[c]) for c in sorted(codes, key=lambda c: b.province_names[c]))
+        items.append(f"<li><strong>Chỉ đạo của Phó Thủ tướng, thời hạn {esc(vn_date(deadline))}</strong> ({len(codes)} tỉnh: {links}). <span class=\"applies\">{esc(text)}</span></li>")
+    return items
 
 
 def actions(b, profs: dict[int, Profile]) -> Html:
@@ -159,13 +162,15 @@ def actions(b, profs: dict[int, Profile]) -> Html:
         return (-len(p.flags), -len(p.open_tasks), green, p.code)
 
     chosen = sorted((p for p in profs.values() if needs_direction(p)), key=severity)
-    if not chosen:
-        return Html('<section class="actions"><h2>Cần chỉ đạo</h2><p class="absent">Không có tỉnh nào cần chỉ đạo riêng theo các tiêu chí của bản tin.</p></section>')
-    rows = []
-    for p in chosen[:MAX_ACTIONS]:
-        rows.append(f"<li>{province_link(p.code, b.province_names[p.code])}: {esc(problem(p))} <span class=\"applies\">{esc(applies(p, b.report_date))}</span></li>")
+    rows = [
+        f"<li>{province_link(p.code, b.province_names[p.code])}: {esc(flag_text(p.flags[0]))} <span class=\"applies\">{esc(applies(p, b.report_date))}</span></li>"
+        for p in chosen[:MAX_ACTIONS]
+    ]
     more = len(chosen) - MAX_ACTIONS
     tail = f'<p class="note">Và {more} tỉnh khác (xem bản đồ và trang từng tỉnh).</p>' if more > 0 else ""
+    rows += directive_items(b, profs)
+    if not rows:
+        return Html('<section class="actions"><h2>Cần chỉ đạo</h2><p class="absent">Không có tỉnh nào cần chỉ đạo riêng theo các tiêu chí của bản tin.</p></section>')
     return Html(f'<section class="actions"><h2>Cần chỉ đạo</h2><ul>{"".join(rows)}</ul>{tail}</section>')
 
 

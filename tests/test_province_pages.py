@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urldefrag
 
@@ -15,6 +15,7 @@ from helpers.ingest.provinces import registry
 from helpers.report import Briefing
 from helpers.report.formats import signed
 from helpers.report.province_page import render_page
+from test_briefings import _parse
 
 DATES = ("2025-06-27", "2025-06-30", "2025-09-22")
 # What must never reach a leadership page: file names, paths, notebook talk, internal ids,
@@ -26,33 +27,16 @@ LEAKS = re.compile(
 )
 
 
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.hrefs: list[str] = []
-        self.text: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("style", "script"):
-            self._skip += 1
-        for name, value in attrs:
-            if name in ("href", "src") and value:
-                self.hrefs.append(value)
-
-    def handle_endtag(self, tag):
-        if tag in ("style", "script"):
-            self._skip -= 1
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.text.append(data)
+@dataclass
+class Page:
+    hrefs: list[str]
+    text: list[str]
 
 
-def parse(path: Path) -> _Links:
-    parser = _Links()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return parser
+def parse(path: Path) -> Page:
+    """The page's link targets (href, src) and visible text (the briefing tests' parser)."""
+    parsed = _parse(path.read_text(encoding="utf-8"))
+    return Page([a.get("href") or a.get("src") for _, a in parsed.tags if a.get("href") or a.get("src")], parsed.text)
 
 
 def assert_links_resolve(path: Path) -> None:

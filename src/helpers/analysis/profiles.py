@@ -70,8 +70,9 @@ class Profile:
 
     @property
     def needs_direction(self) -> bool:
-        """Flagged by a rule of the briefing, many tasks open, or named by a directive still running."""
-        return self.has_flag("ready_but_low", "green_below_half") or len(self.open_tasks) >= MANY_OPEN_TASKS or bool(self.current_directives())
+        """A problem of its own: flagged by a plan-02 rule of the briefing, or many tasks still open
+        (a directive still running is listed once with every province it names, not per province)."""
+        return self.has_flag("ready_but_low", "green_below_half") or len(self.open_tasks) >= MANY_OPEN_TASKS
 
 
 def _ranked(values: pd.Series) -> pd.Series:

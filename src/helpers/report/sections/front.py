@@ -4,8 +4,8 @@ A headline sentence stating the day's main finding, four number boxes with their
 change since the previous report of the same kind, the tile map of the 34 provinces
 coloured by the headline indicator (share of communes GREEN on plan-02 dates, share
 of readiness tasks done on daily-readiness dates), and "Cần chỉ đạo": the provinces
-that need a decision, the problem in one line and the directive or deadline that
-applies. Every figure is the date's facts' (:class:`~helpers.analysis.facts.DateFacts`,
+with a problem of their own, the problem in one line and the deadline that applies,
+then each directive still running with the provinces it names. Every figure is the date's facts' (:class:`~helpers.analysis.facts.DateFacts`,
 its province profiles among them).
 """
 
@@ -110,12 +110,6 @@ def front_map(f: DateFacts) -> str:
     )
 
 
-def problem(profile: Profile) -> str:
-    if profile.flags:
-        return flag_text(profile.flags[0].key, profile.flags[0].values)
-    return "Được nêu tên trong chỉ đạo còn thời hạn."
-
-
 def applies(profile: Profile) -> str:
     """The directive or deadline that applies to the province, in one line."""
     if profile.assigned:
@@ -123,12 +117,24 @@ def applies(profile: Profile) -> str:
         return f"Kế hoạch 02 giao tỉnh ({assigned_when(deadline, overdue)}): {text}"
     current = profile.current_directives()
     if current:
-        deadline, text = current[0]
-        return f"Chỉ đạo của Phó Thủ tướng, thời hạn {vn_date(deadline)}: {text}"
+        return f"Có tên trong chỉ đạo của Phó Thủ tướng, thời hạn {vn_date(current[0][0])} (dưới đây)."
     due = sorted(d for _, _, d in profile.open_tasks if d and d <= profile.report_date)
     if due:
         return f"{len(due)} nhiệm vụ chưa xong đã đến hạn (sớm nhất {vn_date(due[0])})."
     return "Chưa có chỉ đạo riêng nêu tên tỉnh trong các văn bản nguồn."
+
+
+def running_directives(f: DateFacts) -> list[dict]:
+    """One item per directive still running that names provinces: its deadline, its text and the
+    provinces it names (by name)."""
+    named: dict[tuple[str, str], list[int]] = {}
+    for code, profile in sorted(f.profiles.items()):
+        for deadline, text in profile.current_directives():
+            named.setdefault((deadline, text), []).append(code)
+    return [
+        {"deadline": vn_date(deadline), "text": text, "provinces": [{"href": province_href(c), "name": f.short(c)} for c in sorted(codes, key=f.short)]}
+        for (deadline, text), codes in sorted(named.items())
+    ]
 
 
 def needing_direction(f: DateFacts) -> list[Profile]:
@@ -151,8 +157,9 @@ def html(f: DateFacts, sources: Sources) -> Html:
         headline=headline(f),
         boxes=number_boxes(f),
         tile_map=Html(front_map(f)),
-        actions=[{"href": province_href(p.code), "name": f.short(p.code), "problem": problem(p), "applies": applies(p)} for p in chosen[:MAX_ACTIONS]],
+        actions=[{"href": province_href(p.code), "name": f.short(p.code), "problem": flag_text(p.flags[0].key, p.flags[0].values), "applies": applies(p)} for p in chosen[:MAX_ACTIONS]],
         more=len(chosen) - MAX_ACTIONS,
+        directives=running_directives(f),
         notices=[n for n in f.reports_today["notice"].dropna().unique() if str(n).strip()],
     )
 
@@ -176,6 +183,7 @@ def frame(f: DateFacts) -> pd.DataFrame | None:
                 "open_tasks": len(p.open_tasks),
                 "needs_direction": p.needs_direction,
                 "applies": applies(p) if p.needs_direction else "",
+                "running_directives": len(p.current_directives()),
             }
         )
     return pd.DataFrame(rows).rename(columns={key: FIGURE_LABELS_VI[key]})

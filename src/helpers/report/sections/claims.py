@@ -11,6 +11,8 @@ from helpers.report.sections.sources import Sources
 from helpers.report.wording import CLAIM_STATUS_VI
 
 HEADING = "<h2>Đối chiếu số liệu nêu trong báo cáo</h2>"
+# Printed only (briefing.css): paper lists the figures that do not match.
+PRINTED = "Bản in chỉ liệt kê các con số không khớp; các con số khớp và không kiểm chứng được có trong bản điện tử."
 
 
 def html(f: DateFacts, sources: Sources | None = None) -> Html:
@@ -25,12 +27,12 @@ def html(f: DateFacts, sources: Sources | None = None) -> Html:
     )
     order = {s: i for i, s in enumerate(("contradicted", "confirmed", "unverifiable"))}
     rows = "".join(
-        f'<tr class="{esc(c["status"])}"><td>{esc(c["text"])}</td><td>{esc(c["stated"])}</td><td>{esc(c["derived"] or "—")}</td>'
+        f'<tr class="{esc(c["status"])}"><td><q class="source">{esc(c["text"])}</q></td><td>{esc(c["stated"])}</td><td>{esc(c["derived"] or "—")}</td>'
         f'<td>{esc(CLAIM_STATUS_VI[c["status"]])}</td></tr>'
         for c in sorted(ledger, key=lambda c: order[c["status"]])
     )
     return Html(
-        f'<section class="claims">{HEADING}<p>{esc(intro)}</p><table class="data claims"><thead><tr><th>Báo cáo viết</th><th>Con số nêu</th><th>Tính lại từ số liệu</th>'
+        f'<section class="claims">{HEADING}<p>{esc(intro)}</p><p class="note print-only">{esc(PRINTED)}</p><table class="data claims"><thead><tr><th>Báo cáo viết</th><th>Con số nêu</th><th>Tính lại từ số liệu</th>'
         f"<th>Kết quả</th></tr></thead><tbody>{rows}</tbody></table></section>"
     )
 

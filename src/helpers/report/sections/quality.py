@@ -27,7 +27,7 @@ def html(f: DateFacts, sources: Sources) -> Html:
             ),
             table(
                 frame(f),
-                [("severity_vi", "Mức", f_text), ("document", "Tài liệu", f_text), ("parts", "Phần", f_text), ("problem", "Vấn đề", f_text), ("n", "Số lần", f_int)],
+                [("severity_vi", "Mức", f_text), ("document", "Tài liệu", f_text), ("part", "Phần", f_text), ("problem", "Vấn đề", f_text), ("n", "Số lần", f_int)],
                 cls="data dq",
                 numeric=("n",),
             ),
@@ -37,11 +37,18 @@ def html(f: DateFacts, sources: Sources) -> Html:
 
 def frame(f: DateFacts) -> pd.DataFrame:
     """The findings grouped (:attr:`~helpers.analysis.facts.DateFacts.findings_grouped`) with
-    what leaders read: the document by kind and date (not its file), severity and problem in Vietnamese."""
+    what leaders read: the document by kind and date (not its file, also in ``part``), severity and problem in Vietnamese."""
     grouped = f.findings_grouped
     names = document_names(f.table("reports"))
+
+    def part(text: str) -> str:  # a cross-report finding's part names the other report ('vs <file>')
+        for file, name in names.items():
+            text = text.replace(file, name)
+        return text.replace("vs ", "so với ").replace("vietnam-provinces", "danh mục đơn vị hành chính")
+
     return grouped.assign(
         document=grouped["file"].map(lambda file: names.get(file, "Tài liệu nguồn")),
+        part=grouped["parts"].map(part),
         severity_vi=grouped["severity"].map(SEVERITY_VI),
         problem=grouped["check"].map(lambda c: CHECK_LABELS_VI.get(c, c)),
     )

@@ -205,7 +205,7 @@ def test_heat_table_colours_cells_by_value_and_keeps_numbers_as_text():
     values = np.array([[100.0, 12.5], [np.nan, 0.0]])
     html = heat_table(values, ["Hà Nội", "<b>X</b>"], ["Mạng thông suốt", "Máy lấy số"], caption="Bản đồ nhiệt", legend="% số xã").body
     cividis = colormaps["cividis"]
-    assert f"background:{to_hex(cividis(1.0))};color:#262626\">100</td>" in html  # light yellow cell, dark number
+    assert f"background:{to_hex(cividis(1.0))};color:#000\">100</td>" in html  # light yellow cell, dark number
     assert f"background:{to_hex(cividis(0.125))};color:#fff\">12,5</td>" in html  # dark blue cell, white number
     assert f"background:{to_hex(cividis(0.0))};color:#fff\">0,0</td>" in html
     assert html.count('<td class="v na"></td>') == 1  # a missing value is an empty cell

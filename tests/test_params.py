@@ -255,6 +255,16 @@ def test_cell_timeout_reaches_the_engine_not_the_notebook(pdir):
     assert "cell_timeout_s" not in loaded.notebook_parameters()
 
 
+def test_distribution_marking_reaches_the_engine_not_the_notebook(pdir):
+    loaded = params.load_params("2025-06-30", available=AVAILABLE)
+    assert loaded.distribution_marking == "Tài liệu phục vụ lãnh đạo, không phát hành rộng rãi."
+    assert "distribution_marking" not in loaded.notebook_parameters()
+    write(pdir, "2025-06-30.yaml", "report_date: 2025-06-30\ndistribution_marking: Mật\n")
+    assert params.load_params("2025-06-30", available=AVAILABLE).distribution_marking == "Mật"
+    write(pdir, "2025-06-30.yaml", "report_date: 2025-06-30\ndistribution_marking: ''\n")
+    assert "distribution_marking" in error(params.load_params, "2025-06-30", available=AVAILABLE)
+
+
 def test_huge_file_and_huge_value_are_not_echoed(pdir):
     write(pdir, "2025-06-30.yaml", "report_date: 2025-06-30\nprovince: " + "x" * 200_000 + "\n")
     msg = error(params.load_params, "2025-06-30", available=AVAILABLE)

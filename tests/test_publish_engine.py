@@ -45,6 +45,7 @@ def proj(tmp_path, monkeypatch) -> Path:
     for name in plan.NOTEBOOKS:
         shutil.copy(FIXTURES / f"{name}.ipynb", root / "notebooks" / f"{name}.ipynb")
     monkeypatch.setenv("BRIEFINGS_ROOT", str(root))
+    engine_only(monkeypatch)
     return root
 
 
@@ -55,6 +56,13 @@ def record_ingest(processed: Path) -> None:
 
     tables = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in processed.glob("*.csv")}
     (processed / "_ingest.json").write_text(json.dumps({"tables": tables}), encoding="utf-8")
+
+
+def engine_only(monkeypatch) -> None:
+    """The engine's bookkeeping without PDFs (tests/test_pdf.py) and province pages, which
+    need the real tables (this project has reports.csv only; tests/test_province_pages.py)."""
+    monkeypatch.setenv("BRIEFINGS_PDF", "0")
+    monkeypatch.setattr(runner, "_province_pages", lambda p, staging, tables_dir: None)
 
 
 class Lines:
@@ -236,6 +244,7 @@ def test_failed_export_keeps_the_last_good_output(proj, monkeypatch):
 
     monkeypatch.undo()  # export works again (and BRIEFINGS_ROOT is gone: set it back)
     monkeypatch.setenv("BRIEFINGS_ROOT", str(proj))
+    engine_only(monkeypatch)
     fake_kernel(monkeypatch)
     assert build()[0].exit_code == 0
     assert not (d / "failed").exists()  # a good build replaces the folder, failed/ included

@@ -266,7 +266,7 @@ def necessary_condition_counterexamples(table: pd.DataFrame, condition: pd.Serie
     return table[outcome.astype(bool) & ~condition.astype(bool)]
 
 
-# ---- data-quality findings in the lead --------------------------------------------------------------
+# ---- data-quality findings in the appendix --------------------------------------------------------------
 
 def finding_counts(data_quality: pd.DataFrame) -> dict[str, int]:
     """Findings where the sources contradict themselves (warnings, errors) apart from notes (info)."""

@@ -14,12 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from helpers.analysis import communes, ready_but_low, tasks, themes, trends, uptake, vendors
 from helpers.tables import BRIEFING_KINDS
+
+if TYPE_CHECKING:
+    from helpers.analysis.profiles import Profile
 
 DAILY = "daily_readiness"
 PLAN02 = "plan02"
@@ -147,6 +150,13 @@ class DateFacts:
         mine = self.kinds & set(BRIEFING_KINDS)
         same = reports.loc[reports["kind"].isin(mine) & (reports["report_date"] < self.report_date), "report_date"]
         return max(same) if len(same) else None
+
+    def previous_of_kind(self, kind: str) -> str | None:
+        """The latest earlier date with a report of ``kind`` (what a change "since the previous
+        report of the same kind" compares with); None for the first of its kind."""
+        reports = self.table("reports")
+        earlier = reports.loc[(reports["kind"] == kind) & (reports["report_date"] < self.report_date), "report_date"].dropna()
+        return max(earlier) if len(earlier) else None
 
     @cached_property
     def previous(self) -> "DateFacts | None":
@@ -538,18 +548,11 @@ class DateFacts:
         return grouped.assign(_o=grouped["severity"].map(order)).sort_values(["_o", "file", "check"]).drop(columns="_o")
 
     @cached_property
-    def findings_dated_or_undated(self) -> int:
-        """Findings dated this day or about undated documents (the lead's count)."""
-        dq = self.table("data_quality")
-        return int(((dq["report_date"] == self.report_date) | dq["report_date"].isna()).sum())
-
-    @cached_property
     def finding_counts(self) -> dict[str, int]:
-        """Of those, contradictions in the sources (warnings, errors) apart from notes (info)."""
+        """Of :attr:`findings`, contradictions in the sources (warnings, errors) apart from notes (info)."""
         from helpers.analysis.corrections import finding_counts
 
-        dq = self.table("data_quality")
-        return finding_counts(dq[(dq["report_date"] == self.report_date) | dq["report_date"].isna()])
+        return finding_counts(self.findings)
 
     @cached_property
     def silent_before(self) -> pd.DataFrame:
@@ -560,6 +563,14 @@ class DateFacts:
         status = self.table("task_status")
         found = all_open_then_all_done(status[status["report_date"] <= self.report_date])
         return found[found["next_date"] == self.report_date]
+
+    # ---- every province (the front page, the province pages) ------------------------------------
+    @cached_property
+    def profiles(self) -> dict[int, "Profile"]:
+        """Province code -> its :class:`~helpers.analysis.profiles.Profile` on this date."""
+        from helpers.analysis.profiles import province_profiles
+
+        return province_profiles(self)
 
     # ---- one province (the analyst drill-down) -------------------------------------------------
     @cached_property

@@ -49,7 +49,7 @@ MAX_BYTES = 64 * 1024  # a params file is a few hundred bytes
 MAX_DEPTH = 4  # mappings and lists inside each other (the schema needs 2)
 MAX_DATES_SHOWN = 12  # available dates listed in a message
 # Keys for the engine, not for the notebooks (not passed as notebook parameters).
-ENGINE_KEYS = frozenset({"cell_timeout_s"})
+ENGINE_KEYS = frozenset({"cell_timeout_s", "distribution_marking"})
 
 
 # --------------------------------------------------------------------------- model
@@ -100,6 +100,8 @@ class BriefingParams(_Model):
     province: Optional[Union[Annotated[int, Field(strict=True)], Annotated[str, Field(min_length=1, max_length=100, strict=True)]]]
     # Seconds one notebook cell may run before the run counts as failed.
     cell_timeout_s: Annotated[int, Field(ge=10, le=3600, strict=True)]
+    # Printed on every page of the PDF when the date's reports carry no marking of their own.
+    distribution_marking: Annotated[str, Field(min_length=1, max_length=200, strict=True)]
 
     @field_validator("province")
     @classmethod
@@ -143,6 +145,10 @@ class LoadedParams:
     @property
     def cell_timeout_s(self) -> int:
         return self.params.cell_timeout_s
+
+    @property
+    def distribution_marking(self) -> str:
+        return self.params.distribution_marking
 
 
 class _Loader(yaml.SafeLoader):

@@ -1,5 +1,7 @@
 """A build: validate params -> plan (skip unchanged dates) -> lock -> run notebooks in
-parallel -> export -> swap outputs/<date>/ in -> manifest -> index.
+parallel -> export -> province pages (from the date's facts, no kernel) -> revision ->
+A4 PDF of the briefing (one Chromium per build, :mod:`.pdf`) -> swap outputs/<date>/ in
+-> manifest -> index.
 
 Work is shared: papermill, nbconvert and the compiled template are loaded once in
 this process, then worker processes are forked with all of it warm (one kernel
@@ -323,6 +325,7 @@ def _build(
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
         kernels.close()
+        _PDF.close()
     _update_index()
     summary.seconds = time.perf_counter() - started
     history.append(history.run_record(started_at, summary, summary.records))
@@ -445,7 +448,9 @@ def _finalize(p: plan.DatePlan, notebooks: Sequence[str], hasher: plan.InputHash
     staging = folders.staging_path(p.date)
     failures = [r for r in results if r["failure"]]
     if not failures:
+        _province_pages(p, staging, hasher.tables_dir)
         revision = revisions.prepare(p.date, staging)
+        _PDF.print(p, staging, hasher.tables_dir, rep)  # the briefing as published, revision note included
         out_hashes = hashing.file_hashes(staging)
         folders.commit(p.date, staging)
         record = _record(p, hasher, notebooks, results, "ok", seconds, out_hashes)
@@ -454,7 +459,9 @@ def _finalize(p: plan.DatePlan, notebooks: Sequence[str], hasher: plan.InputHash
         manifests.record_run(p.date, record)
         summary.records[p.date] = record
         summary.ran.append(p.date)
-        files = ", ".join(f for f in out_hashes if f.endswith(".html") and "/" not in f)
+        files = ", ".join(f for f in out_hashes if f.endswith((".html", ".pdf")) and "/" not in f)
+        pages = sum(1 for f in out_hashes if f.startswith(f"{PROVINCES_DIR}/") and f[len(PROVINCES_DIR) + 1 :].split(".")[0].isdigit())
+        files += f", {pages} province pages" if pages else ""
         revised = f"; revision {revision.number}, the previous version kept in outputs/{p.date}/{revisions.REVISIONS_DIR}/{revision.number}/" if revision else ""
         rep.out(f"{p.date}: published outputs/{p.date}/ ({files}) in {seconds:.1f} s{revised}")
         return
@@ -474,6 +481,69 @@ def _finalize(p: plan.DatePlan, notebooks: Sequence[str], hasher: plan.InputHash
     ok = [r["name"] for r in results if not r["failure"]]
     if ok:
         rep.err(f"{p.date}: not published ({', '.join(n + '.ipynb' for n in ok)} succeeded but a date is published whole)")
+
+
+class _PdfStage:
+    """The build's one Chromium, started when the first date is published; once it is
+    known to be missing, the build says so in one line and publishes HTML only
+    (``BRIEFINGS_PDF=0`` prints no PDF)."""
+
+    def __init__(self) -> None:
+        self.printer = None
+        self.unavailable: str | None = None
+
+    def print(self, p: plan.DatePlan, staging: Path, tables_dir: Path, rep: Reporter) -> None:
+        if os.environ.get("BRIEFINGS_PDF", "1").strip().lower() in ("0", "no", "false", "off") or self.unavailable:
+            return
+        from helpers.publish import pdf
+        from helpers.report.formats import vn_date
+
+        if self.printer is None:
+            self.printer = pdf.PdfPrinter()
+        try:
+            self.printer.start()
+        except pdf.PdfUnavailable as exc:
+            self.unavailable = str(exc)
+            rep.err(f"warning: PDF briefings not printed: {exc}; the HTML briefings are published")
+            return
+        html_path = staging / f"{plan.MAIN_NOTEBOOK}.html"
+        marking = _marking(p, _facts(p, tables_dir))
+        self.printer.print(html_path, staging / f"{plan.MAIN_NOTEBOOK}.pdf", marking=marking, date_label=f"Bản tin ngày {vn_date(p.date)}", stamp=p.date)
+
+    def close(self) -> None:
+        """At the end of a build: the browser ends; the next build looks for Chromium again."""
+        if self.printer is not None:
+            self.printer.close()
+            self.printer = None
+        self.unavailable = None
+
+
+_PDF = _PdfStage()
+PROVINCES_DIR = "provinces"  # helpers.report.links.PROVINCES_DIR (not imported: nothing heavy on a no-op run)
+
+
+def _facts(p: plan.DatePlan, tables_dir: Path):
+    """The date's facts, from this run's snapshot of the tables and the date's params (as the notebook has them)."""
+    from helpers.analysis.facts import DateFacts
+    from helpers.tables import load_table
+
+    params = p.loaded.notebook_parameters()
+    return DateFacts(p.date, lambda name: load_table(name, tables_dir), params["thresholds"], params["comparison_dates"])
+
+
+def _marking(p: plan.DatePlan, facts) -> str:
+    """The distribution marking the date's own reports print, else the params' ``distribution_marking``."""
+    from helpers.report.province_page import marking
+
+    return marking(facts, p.loaded.distribution_marking)
+
+
+def _province_pages(p: plan.DatePlan, staging: Path, tables_dir: Path) -> None:
+    """outputs/<date>/provinces/<code>.html for the 34 provinces and their list, from the date's facts (no kernel)."""
+    from helpers.report.province_page import write_province_pages
+
+    facts = _facts(p, tables_dir)
+    write_province_pages(facts, staging, marking=_marking(p, facts))
 
 
 def _update_index() -> None:

@@ -74,7 +74,7 @@ def _e(value: Any) -> str:
 
 def vi_date(iso: str) -> str:
     d = dt.date.fromisoformat(iso)
-    return f"{_WEEKDAYS[d.weekday()]}, {d.day:02d}/{d.month:02d}/{d.year}"
+    return f"{_WEEKDAYS[d.weekday()]}, {d.day}/{d.month}/{d.year}"
 
 
 def listed_dates() -> list[str]:
@@ -216,6 +216,10 @@ def _article(date: str, manifest: Mapping[str, Any], read_summary: Callable[[str
         for f in sorted(folder.glob("*.html")):
             if f.name != "briefing.html":
                 links.append(f'<a href="{_e(href_date)}/{_e(quote(f.name))}">{_e(LINK_LABELS.get(f.name, f.stem))}</a>')
+        if (folder / "briefing.pdf").is_file():
+            links.insert(0, f'<a href="{_e(href_date)}/briefing.pdf">Bản PDF (A4)</a>')
+        if (folder / "provinces" / "index.html").is_file():
+            links.insert(1, f'<a href="{_e(href_date)}/provinces/index.html">Trang từng tỉnh, thành phố</a>')
         if links:
             parts.append(f'<p class="links">{" · ".join(links)}</p>')
     else:

@@ -21,7 +21,7 @@ from helpers.analysis.facts import DateFacts
 from helpers.atomic import write_text_atomic
 from helpers.report import summary as summary_json
 from helpers.report.render import Html
-from helpers.report.sections import changes, claims, communes, directives, header, lead, plan02_tasks, quality, ready_but_low, tasks, trends, uptake, vendors
+from helpers.report.sections import appendix, changes, claims, communes, directives, front, header, lead, plan02_tasks, ready_but_low, tasks, trends, uptake, vendors
 from helpers.report.sections.sources import Sources
 from helpers.tables import load_table
 
@@ -29,6 +29,7 @@ SUMMARY_FILE = "summary.json"
 
 # section -> (its HTML, the DataFrame behind it), in the briefing's order.
 SECTIONS = {
+    "front": (front.html, front.frame),
     "changes": (changes.html, changes.frame),
     "tasks": (tasks.html, tasks.frame),
     "task_trends": (trends.tasks_html, trends.tasks_frame),
@@ -40,7 +41,8 @@ SECTIONS = {
     "plan02_trends": (trends.plan02_html, trends.plan02_frame),
     "vendors": (vendors.html, vendors.frame),
     "claims": (claims.html, claims.frame),
-    "data_quality": (quality.html, quality.frame),
+    # last: sources, data quality and the footnotes the sections above cited
+    "appendix": (appendix.html, appendix.frame),
 }
 
 

@@ -10,6 +10,8 @@ from functools import lru_cache
 from babel import Locale
 from babel.numbers import parse_pattern
 
+MINUS = "\u2212"  # the minus sign, not babel's hyphen-minus
+
 
 @lru_cache(maxsize=None)
 def _vi() -> Locale:
@@ -37,20 +39,27 @@ def fmt_int(value: float | int | None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     number = int(round(value))
-    return _format(int, number, None)
+    return _format(int, number, None).replace("-", MINUS)
 
 
 def fmt_num(value: float | None, digits: int = 2) -> str:
-    """34.5 -> ``'34,50'`` with a fixed number of decimals."""
+    """34.5 -> ``'34,50'`` with a fixed number of decimals; -2.5 -> ``'−2,50'`` (minus sign)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    return _format(type(value), value, digits)
+    return _format(type(value), value, digits).replace("-", MINUS)
 
 
 def fmt_pct(value: float | None, digits: int = 2) -> str:
     """34.5 -> ``'34,50%'`` (the value is already a percentage 0–100)."""
     text = fmt_num(value, digits)
     return text if text == "—" else text + "%"
+
+
+def signed(value: float, digits: int = 1, unit: str = " điểm %") -> str:
+    """A change with its sign: '+3,2 điểm %', '−1,0 điểm %' (the minus sign), '0 điểm %'."""
+    if round(value, digits) == 0:
+        return f"0{unit}"
+    return ("+" if value > 0 else MINUS) + fmt_num(abs(value), digits) + unit
 
 
 # ---------------------------------------------------------------- dates, the reports' own style

@@ -158,10 +158,20 @@ def table(
     cls: str = "data",
     row_class: Callable[[Any], str] | None = None,
 ) -> Html:
-    """A table: ``columns`` = (column, header, formatter); ``cite`` is a footnote marker after the caption."""
+    """A table: ``columns`` = (column, header, formatter); ``cite`` is a footnote marker after the caption.
+    A province's name (:data:`helpers.report.links.NAME_COLUMNS`, with its code in the frame)
+    links to the province's page."""
+    from helpers.report.links import NAME_COLUMNS, province_link
+
+    def cell(record: dict, col: str, fmt: Callable[[Any], str]) -> Html | str:
+        code = record.get(NAME_COLUMNS.get(col, ""))
+        if code is not None and code == code:  # a province's name (the code is not NaN)
+            return Html(province_link(int(code), fmt(record[col])))
+        return fmt(record[col])
+
     heads = [{"header": header, "numeric": col in numeric} for col, header, _ in columns]
     rows = [
-        {"cls": row_class(record) if row_class else "", "cells": [fmt(record[col]) for col, _, fmt in columns]}
+        {"cls": row_class(record) if row_class else "", "cells": [cell(record, col, fmt) for col, _, fmt in columns]}
         for record in frame.to_dict("records")
     ]
     return render("table", columns=heads, rows=rows, caption=caption, cite=cite, cls=cls)
@@ -180,8 +190,8 @@ def heat_table(
     legend: str = "",
 ) -> Html:
     """A heat map as a table: each cell coloured by its value (matplotlib's ``cmap``
-    over ``vmin``..``vmax``), its number printed on it in dark or white by the cell's
-    luminance (seaborn's rule), column headings set vertically, and a colour scale.
+    over ``vmin``..``vmax``), its number printed on it in black or white, whichever
+    contrasts more (WCAG AA), column headings set vertically, and a colour scale.
 
     A table rather than an image: the numbers stay text (searchable, copyable, sharp
     when printed, read by screen readers), and it costs a few milliseconds instead of
@@ -196,14 +206,16 @@ def heat_table(
     colormap, norm = colormaps[cmap], Normalize(vmin=vmin, vmax=vmax)
     rgba = colormap(norm(np.nan_to_num(data, nan=vmin)))
     linear = np.where(rgba[..., :3] <= 0.03928, rgba[..., :3] / 12.92, ((rgba[..., :3] + 0.055) / 1.055) ** 2.4)
-    dark_text = (linear @ np.array([0.2126, 0.7152, 0.0722])) > 0.408
+    # black or white, whichever contrasts more with the cell (WCAG): they tie at luminance
+    # 0.179, where each still has 4.58:1, so every number passes AA (4.5:1)
+    dark_text = (linear @ np.array([0.2126, 0.7152, 0.0722])) > 0.179
     rows = [
         {
             "label": name,
             "cells": [
                 None
                 if data[i, j] != data[i, j]  # NaN
-                else {"background": to_hex(rgba[i, j]), "color": "#262626" if dark_text[i, j] else "#fff", "text": fmt(data[i, j])}
+                else {"background": to_hex(rgba[i, j]), "color": "#000" if dark_text[i, j] else "#fff", "text": fmt(data[i, j])}
                 for j in range(data.shape[1])
             ],
         }

@@ -1,5 +1,5 @@
 """The machine-readable summary of a date (``summary.json``): named figures, the index's
-headline figures, the lead sentences and the ready-but-low provinces.
+headline figures, the lead sentences, the front page's headline and the ready-but-low provinces.
 
 Every value is a fact of the date (:class:`~helpers.analysis.facts.DateFacts`); the
 headline labels and the lead are worded here, since ``analysis`` speaks no Vietnamese.
@@ -11,7 +11,7 @@ from typing import Any
 
 from helpers.analysis.facts import DAILY, PLAN02, DateFacts
 from helpers.report.formats import fmt_int, fmt_pct
-from helpers.report.sections import lead
+from helpers.report.sections import front, lead
 from helpers.report.sections.uptake import period
 
 
@@ -46,4 +46,6 @@ def summary(f: DateFacts) -> dict[str, Any]:
     }
     if f.has(PLAN02):
         out["ready_but_low"] = f.ready_but_low_records
+    if front.kind(f) is not None:
+        out["front_headline"] = front.headline(f)
     return out

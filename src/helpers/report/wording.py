@@ -13,7 +13,7 @@ import math
 from helpers.analysis.communes import DEFAULT_INDICATORS, index_weights
 from helpers.analysis.ready_but_low import ReadyButLowResult
 from helpers.analysis.trends import LaggardsComparison
-from helpers.report.formats import fmt_num, vn_day_month
+from helpers.report.formats import fmt_int, fmt_num, fmt_pct, vn_date, vn_day_month
 
 WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
@@ -117,12 +117,53 @@ SYSTEM_VI = {
     "reporting": "Hệ thống thông tin báo cáo",
 }
 
+# ---------------------------------------------------------------- province pages and the front page
+
+# The figures of a province profile (helpers.analysis.profiles).
+FIGURE_LABELS_VI = {
+    "task_done_pct": "Tỷ lệ nhiệm vụ chuẩn bị đã hoàn thành",
+    "green_pct": "Tỷ lệ xã, phường XANH (đủ điều kiện cơ bản)",
+    "online_rate_pct": "Tỷ lệ hồ sơ nộp trực tuyến (lũy kế)",
+}
+
+
+def flag_text(key: str, v: dict) -> str:
+    """One sentence on a flag of a province profile: what the rule is and the numbers behind it."""
+    if key == "ready_but_low":
+        return (
+            f"Hạ tầng sẵn sàng nhưng người dân ít nộp trực tuyến: chỉ số sẵn sàng {fmt_num(v['readiness'], 1)} (ngưỡng {fmt_int(v['readiness_min'])}), "
+            f"{fmt_pct(v['green_pct'], 1)} xã XANH (ngưỡng {fmt_int(v['green_pct_min'])}%), nhưng tỷ lệ nộp trực tuyến chỉ {fmt_pct(v['online_rate'], 1)}, "
+            f"dưới mức {fmt_pct(v['online_rate_min'], 1)}."
+        )
+    if key == "green_below_half":
+        return f"Dưới một nửa số xã, phường đạt XANH: {fmt_int(v['green'])}/{fmt_int(v['communes'])} ({fmt_pct(v['green_pct'], 1)})."
+    if key == "open_tasks":
+        return f"Còn {fmt_int(v['open'])}/{fmt_int(v['tasks'])} nhiệm vụ chuẩn bị chưa hoàn thành."
+    raise KeyError(f"no Vietnamese wording for flag {key!r}")
+
+
+# The flag's name alone (the province list): the sentence up to its colon.
+FLAG_NAMES_VI = {
+    "ready_but_low": "Hạ tầng sẵn sàng nhưng người dân ít nộp trực tuyến",
+    "green_below_half": "Dưới một nửa số xã, phường đạt XANH",
+    "open_tasks": "Còn nhiệm vụ chuẩn bị chưa hoàn thành",
+}
+
+
+def assigned_when(deadline: str | None, overdue: bool) -> str:
+    """When a plan-02 task given to a province is due."""
+    if overdue:
+        return "đã quá hạn"
+    return f"thời hạn {vn_date(deadline)}" if deadline else "thường xuyên"
+
+
 # ---------------------------------------------------------------- data-quality findings
 
 # Parsers and cross-checks record findings with a stable ``check`` id and an English,
 # technical ``detail`` (for analysts). The briefing groups them and names each kind of
-# problem in Vietnamese; an id without a label here is shown as the id itself (a test
-# checks that every id the real reports produce has a label).
+# problem in Vietnamese; an id without a label here is shown as the id itself (tests
+# check that every id the ingest code can record, and every id the real reports
+# produce, has a label).
 SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"}
 
 CHECK_LABELS_VI: dict[str, str] = {
@@ -180,6 +221,56 @@ CHECK_LABELS_VI: dict[str, str] = {
     "stale_copy": "Số lũy kế giữ nguyên so với báo cáo trước dù trong ngày có hồ sơ (bản cũ?)",
     "stated_change_matches_previous": "Mức tăng nêu trong báo cáo khác so với số liệu báo cáo trước",
     "done_regression": "Tỉnh đã hoàn thành ở báo cáo trước nay ghi chưa hoàn thành",
+    # plan-02 report: the body's figures against the appendices
+    "body_basic_conditions_pct": "Tỷ lệ xã đủ điều kiện cơ bản ở phần thân không khớp số xã",
+    "body_basic_conditions_vs_green": "Số xã đủ điều kiện cơ bản ở phần thân khác số xã XANH ở phụ lục",
+    "body_communes_in_scope": "Tổng số xã ở phần thân khác tổng của phụ lục",
+    "body_communes_reported": "Số xã đã báo cáo ở phần thân khác tổng của phụ lục",
+    "body_day_rate": "Tỷ lệ trong ngày của một tỉnh ở phần thân khác bảng số liệu",
+    "body_green_100pct": "Số tỉnh có 100% xã XANH ở phần thân khác phụ lục",
+    "body_green_100pct_names": "Danh sách tỉnh 100% xã XANH ở phần thân không khớp số tỉnh nêu",
+    "body_green_over_threshold": "Số tỉnh vượt ngưỡng tỷ lệ XANH ở phần thân khác phụ lục",
+    "body_green_provinces": "Số tỉnh XANH ở phần thân khác phụ lục",
+    "body_group_vs_appendix": "Số nhiệm vụ theo nhóm ở phần thân khác phụ lục",
+    "body_lowest_online_rate": "Tỉnh có tỷ lệ trực tuyến thấp nhất ở phần thân khác bảng số liệu",
+    "body_official_certificate_provinces": "Danh sách tỉnh chưa đủ chứng thư số công vụ ở phần thân khác phụ lục",
+    "body_overdue_group_sum": "Tổng nhiệm vụ quá hạn theo nhóm khác tổng nêu ở phần thân",
+    "body_overdue_tasks": "Số nhiệm vụ quá hạn ở phần thân khác số liệt kê ở phụ lục",
+    "body_progress_change": "Mức tăng tiến độ ở phần thân không khớp số liệu",
+    "body_secret_signature_provinces": "Danh sách tỉnh chưa đủ chữ ký số mật ở phần thân khác phụ lục",
+    "body_staff_share": "Tỷ lệ xã có cán bộ một cửa ở phần thân khác phụ lục",
+    "colours_sum_to_communes": "Số xã XANH, VÀNG, ĐỎ cộng lại khác tổng số xã",
+    "commune_exceeds_all_levels": "Số hồ sơ cấp xã lớn hơn tổng các cấp",
+    "communes_vs_appendix_4": "Số xã của một tỉnh khác giữa phụ lục 5 và phụ lục 4",
+    "communes_vs_registry": "Số xã của một tỉnh khác danh mục đơn vị hành chính",
+    "direct_plus_online_vs_total": "Hồ sơ trực tiếp cộng trực tuyến khác tổng số hồ sơ",
+    "green_change_not_whole_communes": "Mức thay đổi tỷ lệ XANH không ứng với số xã nguyên",
+    "green_pct_vs_count": "Tỷ lệ xã XANH không khớp số xã XANH",
+    "levels_sum_to_total": "Hồ sơ cấp tỉnh cộng cấp xã khác tổng",
+    "online_rate_vs_counts": "Tỷ lệ nộp trực tuyến không khớp số hồ sơ",
+    "pct_not_a_share_of_communes": "Tỷ lệ % không ứng với một số xã nguyên",
+    "provinces_sum_to_total_row": "Các tỉnh cộng lại khác dòng tổng",
+    "reported_pct_vs_count": "Tỷ lệ xã đã báo cáo không khớp số xã",
+    # registry
+    "communes_equal_registry_wards": "Tổng số xã của báo cáo khác danh mục đơn vị hành chính",
+    # daily readiness reports (their own arithmetic)
+    "done_at_most_total": "Số tỉnh hoàn thành lớn hơn tổng số tỉnh",
+    "done_equals_total_minus_not_done": "Số tỉnh hoàn thành khác tổng trừ số tỉnh chưa xong",
+    "not_done_count_equals_list": "Số tỉnh chưa xong nêu khác danh sách tỉnh",
+    "not_done_list_unique": "Một tỉnh được ghi hai lần trong danh sách chưa xong",
+    "previous_day_done_in_range": "Mức tăng so với hôm trước không hợp lệ",
+    "province_listed_once": "Một tỉnh được nêu hai lần trong phần thông tin chung",
+    "total_is_34_provinces": "Tổng số tỉnh in ra khác 34",
+    # directives notice
+    "directive_province_count": "Số tỉnh nêu trong chỉ đạo khác số tỉnh liệt kê",
+    "meeting_after_notice": "Ngày họp ghi sau ngày ban hành thông báo",
+    # vendor summary
+    "appendix_absent": "Không có bảng phụ lục nhà cung cấp",
+    "intro_vendor_names": "Đoạn mở đầu nêu các nhà cung cấp khác với bảng",
+    "self_developed_count_listed": "Số tỉnh tự phát triển nêu khác danh sách",
+    "vendor_province_count": "Số tỉnh của một nhà cung cấp nêu khác danh sách",
+    "vnpt_count_total": "Tổng số tỉnh dùng VNPT nêu khác số liệt kê",
+    "vnpt_share_pct": "Tỷ lệ tỉnh dùng VNPT nêu khác số liệu",
 }
 
 
@@ -194,7 +285,7 @@ def describe_index(indicators: tuple[str, ...] = DEFAULT_INDICATORS, weights: di
     how = "bình quân không trọng số" if equal else "bình quân có trọng số"
     return (
         f"Chỉ số sẵn sàng hạ tầng (0–100) của mỗi tỉnh là {how} của {len(indicators)} chỉ tiêu trong Phụ lục 5 "
-        f"(tỉ lệ % xã, phường đạt chỉ tiêu) về mạng, trang thiết bị, chữ ký số và hệ thống họp trực tuyến: {items}. "
+        f"(tỷ lệ % xã, phường đạt chỉ tiêu) về mạng, trang thiết bị, chữ ký số và hệ thống họp trực tuyến: {items}. "
         "Không tính các chỉ tiêu về công bố, niêm yết thủ tục hành chính, sử dụng lại dữ liệu đã số hóa và nhân sự hỗ trợ, "
         "vì đó không phải là hạ tầng. 100 nghĩa là mọi xã, phường của tỉnh đều báo cáo đã đạt mọi chỉ tiêu."
     )
@@ -204,10 +295,10 @@ def describe_method(result: ReadyButLowResult) -> str:
     """The ready-but-low rule and the thresholds actually used."""
     return (
         f"Một tỉnh được xếp vào nhóm “sẵn sàng nhưng nộp trực tuyến thấp” khi chỉ số sẵn sàng hạ tầng "
-        f"≥ {fmt_num(result.readiness_min, 0)}, tỉ lệ xã, phường phủ XANH ≥ {fmt_num(result.green_pct_min, 0)}% "
-        f"và tỉ lệ hồ sơ nộp trực tuyến lũy kế từ 01/7/2025 thấp hơn {fmt_num(result.online_rate_min)}%. "
+        f"≥ {fmt_num(result.readiness_min, 0)}, tỷ lệ xã, phường phủ XANH ≥ {fmt_num(result.green_pct_min, 0)}% "
+        f"và tỷ lệ hồ sơ nộp trực tuyến lũy kế từ 01/7/2025 thấp hơn {fmt_num(result.online_rate_min)}%. "
         f"Đường hồi quy tuyến tính (bình phương nhỏ nhất) trên {result.n} tỉnh, thành phố: "
-        f"tỉ lệ trực tuyến = {fmt_num(result.intercept)} + {fmt_num(result.slope, 3)} × chỉ số sẵn sàng "
+        f"tỷ lệ trực tuyến = {fmt_num(result.intercept)} + {fmt_num(result.slope, 3)} × chỉ số sẵn sàng "
         f"(R² = {fmt_num(result.r_squared, 3)}); phần dư là số điểm % thực tế cao hơn (+) hoặc thấp hơn (−) mức "
         f"đường hồi quy dự báo. Hệ số tương quan hạng Spearman ρ = {fmt_num(result.rho, 3)} "
         f"(p = {fmt_num(result.p_value, 3)}, n = {result.n})."

@@ -49,7 +49,7 @@ def readiness_vs_online(
     result: ReadyButLowResult,
     provinces: pd.DataFrame | None = None,
     labels_for: Iterable[int] | None = None,
-    title: str = "Mức sẵn sàng hạ tầng và tỉ lệ hồ sơ nộp trực tuyến (từ 01/7/2025)",
+    title: str = "Mức sẵn sàng hạ tầng và tỷ lệ hồ sơ nộp trực tuyến (từ 01/7/2025)",
 ) -> Figure:
     """Scatter of online rate against readiness index, coloured by quadrant, with the thresholds and the OLS line.
 
@@ -101,7 +101,7 @@ def readiness_vs_online(
             fontsize=7,
         )
     ax.set_xlabel("Chỉ số sẵn sàng hạ tầng (0–100, Phụ lục 5)", fontsize=8)
-    ax.set_ylabel("Tỉ lệ hồ sơ nộp trực tuyến lũy kế (%, Phụ lục 8)", fontsize=8)
+    ax.set_ylabel("Tỷ lệ hồ sơ nộp trực tuyến lũy kế (%, Phụ lục 8)", fontsize=8)
     _vn_pct_axis(ax.xaxis)
     _vn_pct_axis(ax.yaxis)
     ax.tick_params(labelsize=7)
@@ -116,7 +116,7 @@ def ranked_online_rates(
     provinces: pd.DataFrame | None = None,
     highlight: Iterable[int] = (),
     highlight_label: str = "Sẵn sàng nhưng nộp trực tuyến thấp",
-    title: str = "Tỉ lệ hồ sơ nộp trực tuyến lũy kế từ 01/7/2025 đến 21/9/2025",
+    title: str = "Tỷ lệ hồ sơ nộp trực tuyến lũy kế từ 01/7/2025 đến 21/9/2025",
 ) -> Figure:
     """Horizontal bars of the online rate per province, highest at the top, with the national rate as a line.
 
@@ -141,7 +141,7 @@ def ranked_online_rates(
     ax.set_xlim(0, 105)
     _vn_pct_axis(ax.xaxis)
     ax.tick_params(axis="x", labelsize=7)
-    ax.set_xlabel("Tỉ lệ hồ sơ nộp trực tuyến (%)", fontsize=8)
+    ax.set_xlabel("Tỷ lệ hồ sơ nộp trực tuyến (%)", fontsize=8)
     handles, labels = ax.get_legend_handles_labels()
     if marked:
         from matplotlib.patches import Patch

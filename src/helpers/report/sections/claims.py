@@ -10,6 +10,10 @@ from helpers.report.render import Html, render
 from helpers.report.sections.sources import Sources
 from helpers.report.wording import CLAIM_STATUS_VI
 
+# Printed only (briefing.css): paper lists the figures that do not match.
+PRINTED = "Bản in chỉ liệt kê các con số không khớp; các con số khớp và không kiểm chứng được có trong bản điện tử."
+
+
 def html(f: DateFacts, sources: Sources | None = None) -> Html:
     ledger = f.claims
     if not ledger:
@@ -25,7 +29,7 @@ def html(f: DateFacts, sources: Sources | None = None) -> Html:
         {"status": c["status"], "text": c["text"], "stated": c["stated"], "derived": c["derived"] or "—", "result": CLAIM_STATUS_VI[c["status"]]}
         for c in sorted(ledger, key=lambda c: order[c["status"]])
     ]
-    return render("claims", rows=rows, intro=intro)
+    return render("claims", rows=rows, intro=intro, printed=PRINTED)
 
 
 def frame(f: DateFacts) -> pd.DataFrame | None:

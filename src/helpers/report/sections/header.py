@@ -1,4 +1,5 @@
-"""The top of a briefing: title, the documents it is made of, and what data the date has."""
+"""The top of a briefing: title, date and data as-of times, and what data the date has; the
+documents it is made of (listed in the appendix)."""
 
 from __future__ import annotations
 
@@ -13,18 +14,25 @@ def title(f: DateFacts) -> Html:
     return render("heading", level=1, text=f"Bản tin chuyển đổi mô hình chính quyền địa phương 2 cấp — ngày {vn_date(f.report_date)}")
 
 
-def html(f: DateFacts, sources: Sources) -> Html:
-    """Report date, the time each report's data stand at, the source documents, notices (confidentiality)."""
+def documents(f: DateFacts, sources: Sources) -> list[Html]:
+    """The documents the date's briefing uses (and the undated vendor summary), named by kind
+    and date: the appendix lists them."""
     docs = [sources.describe(kind, f.report_date) for kind in sorted(f.kinds)]
     if "vendor_summary" in set(f.table("reports")["kind"]):
         docs.append(sources.describe("vendor_summary"))
+    return docs
+
+
+def html(f: DateFacts, sources: Sources) -> Html:
+    """Report date, the time each report's data stand at, notices (confidentiality); the
+    source documents are in the appendix."""
     as_of = [
         f"Báo cáo ngày {vn_date(r['report_date'])}: số liệu cập nhật đến {vn_datetime(r['as_of'])}"
         for r in f.reports_today.to_dict("records")
         if r["kind"] in BRIEFING_KINDS
     ]
     notices = list(f.reports_today["notice"].dropna().unique())
-    return render("header", date=vn_date(f.report_date), as_of="; ".join(as_of), documents=docs, notices=notices)
+    return render("header", date=vn_date(f.report_date), as_of="; ".join(as_of), notices=notices)
 
 
 def data_available(f: DateFacts) -> Html:

@@ -1,9 +1,9 @@
 """The 3–6 sentences at the top of a briefing: positives, weaknesses, warnings.
 
 Each sentence is worded from the date's facts (never typed), so the summary changes
-when the data do. Sentences whose subject the date has no data for are left out; the
-result has at least three sentences (the data-quality note closes the list when
-there is little to say). The sentences also go into ``summary.json`` (``lead``).
+when the data do. Sentences whose subject the date has no data for are left out.
+Data-quality findings are in the appendix (:mod:`helpers.report.sections.quality`),
+not in the summary. The sentences also go into ``summary.json`` (``lead``).
 """
 
 from __future__ import annotations
@@ -114,9 +114,6 @@ def sentences(f: DateFacts) -> list[Sentence]:
         out += task_sentences(f)
     if f.has(PLAN02):
         out += plan02_sentences(f)
-    if f.findings_dated_or_undated:
-        counts = f.finding_counts
-        out.append(Sentence("warning", f"{counts['contradictions']} chỗ nguồn tự mâu thuẫn và {counts['notes']} ghi chú về số liệu nguồn được ghi ở mục cuối bản tin."))
     return out[:MAX_SENTENCES]
 
 

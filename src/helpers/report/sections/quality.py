@@ -10,7 +10,7 @@ import pandas as pd
 
 from helpers.analysis.facts import DateFacts
 from helpers.report.render import Html, f_int, f_text, join, para, table
-from helpers.report.sections.sources import Sources
+from helpers.report.sections.sources import Sources, document_names
 from helpers.report.wording import CHECK_LABELS_VI, SEVERITY_VI
 
 
@@ -18,15 +18,16 @@ def html(f: DateFacts, sources: Sources) -> Html:
     found = f.findings
     if found.empty:
         return para("Không phát hiện mâu thuẫn nào trong số liệu nguồn của ngày này.")
+    counts = f.finding_counts
     return join(
         [
             para(
-                f"{len(found)} phát hiện về chất lượng số liệu trong các tài liệu nguồn của bản tin: chỗ nguồn tự mâu thuẫn hoặc cần hiệu chỉnh có ghi nhận. "
+                f"Các tài liệu nguồn của bản tin có {counts['contradictions']} chỗ nguồn tự mâu thuẫn và {counts['notes']} ghi chú về số liệu nguồn (chỗ cần hiệu chỉnh có ghi nhận). "
                 "Số liệu trong bản tin giữ nguyên như nguồn công bố. Chi tiết từng phát hiện (dòng, con số) có trong sổ tay phân tích theo tỉnh."
             ),
             table(
                 frame(f),
-                [("severity_vi", "Mức", f_text), ("file", "Tài liệu", f_text), ("parts", "Phần", f_text), ("problem", "Vấn đề", f_text), ("n", "Số lần", f_int)],
+                [("severity_vi", "Mức", f_text), ("document", "Tài liệu", f_text), ("part", "Phần", f_text), ("problem", "Vấn đề", f_text), ("n", "Số lần", f_int)],
                 cls="data dq",
                 numeric=("n",),
             ),
@@ -35,5 +36,19 @@ def html(f: DateFacts, sources: Sources) -> Html:
 
 
 def frame(f: DateFacts) -> pd.DataFrame:
+    """The findings grouped (:attr:`~helpers.analysis.facts.DateFacts.findings_grouped`) with
+    what leaders read: the document by kind and date (not its file, also in ``part``), severity and problem in Vietnamese."""
     grouped = f.findings_grouped
-    return grouped.assign(severity_vi=grouped["severity"].map(SEVERITY_VI), problem=grouped["check"].map(lambda c: CHECK_LABELS_VI.get(c, c)))
+    names = document_names(f.table("reports"))
+
+    def part(text: str) -> str:  # a cross-report finding's part names the other report ('vs <file>')
+        for file, name in names.items():
+            text = text.replace(file, name)
+        return text.replace("vs ", "so với ").replace("vietnam-provinces", "danh mục đơn vị hành chính")
+
+    return grouped.assign(
+        document=grouped["file"].map(lambda file: names.get(file, "Tài liệu nguồn")),
+        part=grouped["parts"].map(part),
+        severity_vi=grouped["severity"].map(SEVERITY_VI),
+        problem=grouped["check"].map(lambda c: CHECK_LABELS_VI.get(c, c)),
+    )

@@ -1,8 +1,9 @@
 """Footnotes: every figure in a briefing cites its document and part.
 
 ``Sources.cite(kind, part, date)`` returns a superscript marker; the same (kind, part,
-date) gets the same number. ``footnotes()`` renders the list at the end of the
-briefing. Document titles and dates come from the ``reports`` table, never typed here.
+date) gets the same number. ``footnotes()`` renders the list in the briefing's
+appendix. Document titles and dates come from the ``reports`` table, never typed here;
+documents are named by kind and date, never by file name.
 """
 
 from __future__ import annotations
@@ -14,6 +15,18 @@ from helpers.report.wording import KIND_LABELS, KIND_SHORT
 
 # What a cite stands for: (document kind, part, report date or None for undated documents).
 Cite = tuple[str, str, "str | None"]
+
+
+def document_name(kind: str, date) -> str:
+    """How a leader names a document: its kind and date ('Báo cáo Kế hoạch 02-KH/BCĐTW
+    ngày 22/9/2025'), never its file name."""
+    name = KIND_SHORT.get(kind, KIND_LABELS.get(kind, "Tài liệu nguồn"))
+    return f"{name} ngày {vn_date(date)}" if isinstance(date, str) else name
+
+
+def document_names(reports) -> dict[str, str]:
+    """Raw file -> :func:`document_name` of the document, for every row of ``reports``."""
+    return {r["file"]: document_name(r["kind"], r["report_date"]) for r in reports.to_dict("records")}
 
 
 class Sources:
@@ -41,7 +54,7 @@ class Sources:
         if OCR_MARK in str(doc.get("file", "")):
             # The title of an OCR extract is garbled ('BAO CAO Ra soat, danh gia, nang cip'); don't print it.
             title = "bản trích xuất OCR từ bản quét, tiêu đề gốc bị lỗi ký tự nên không in lại"
-        return inline(f"{label}: {title} ({vn_date(doc['report_date'])}{when}; tệp {doc['file']})")
+        return inline(f"{label}: {title} ({vn_date(doc['report_date'])}{when})")
 
     def cite(self, kind: str, part: str = "", date: str | None = None) -> Html:
         key = (kind, part, date)
@@ -50,8 +63,7 @@ class Sources:
             if doc is None:
                 base = KIND_LABELS.get(kind, kind)
             else:
-                when = f" ngày {vn_date(doc['report_date'])}" if isinstance(doc.get("report_date"), str) else ""
-                base = f"{KIND_SHORT.get(kind, KIND_LABELS.get(kind, kind))}{when} (tệp {doc['file']})"
+                base = document_name(kind, doc.get("report_date"))
             self._notes.append(inline(base + (f", {part}" if part else "")))
             self._index[key] = len(self._notes)
         return render("cite", number=self._index[key])

@@ -45,19 +45,6 @@ class ParsedReport:
     findings: list[Finding] = field(default_factory=list)
 
 
-class LineCursor:
-    """Walks a report's lines with 1-based numbers, for error messages that name the line."""
-
-    def __init__(self, report: RawReport, start: int = 1, end: int | None = None):
-        self.report = report
-        self.start = start
-        self.end = len(report.lines) if end is None else end
-
-    def numbered(self):
-        for number in range(self.start, self.end + 1):
-            yield number, self.report.lines[number - 1]
-
-
 def code_at(report: RawReport, name: str, line: int) -> int:
     """Province code for a spelling at a line of a report (InputError if unknown)."""
     return province_code(name, path=report.path, line=line)

@@ -27,6 +27,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from helpers.publish.pdf import CHROMIUM_ARGS as PDF_CHROMIUM_ARGS
+
 from conftest import RAW, ROOT
 
 DATES = ["2025-06-27", "2025-06-30", "2025-09-22"]
@@ -37,16 +39,11 @@ CONFIDENTIAL = "Báo cáo này không đăng tải trên báo, đài và các m�
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
-# Flags for headless Debian Chromium as root on a machine with no network.
+# Flags for headless Debian Chromium as root on a machine with no network: the build's
+# own (helpers.publish.pdf), and for tests a proxy that catches any request the router misses.
 CHROMIUM_ARGS = [
     "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
+    *PDF_CHROMIUM_ARGS,
     "--disable-default-apps",
     "--disable-extensions",
     # Anything that gets past the request router goes to a closed port on loopback.

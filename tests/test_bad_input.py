@@ -30,6 +30,9 @@ import pytest
 
 from conftest import RAW, ROOT
 
+# each case is a `briefings` process (~1.5 s of CPU): in `make test`, not in `make test-fast`
+pytestmark = pytest.mark.slow
+
 PLAN02 = "plan02_report_2025-09-22.txt"
 DAILY = "daily_readiness_2025-06-30.txt"
 FUTURE_YEAR = dt.date.today().year + 5  # a report cannot be dated after today

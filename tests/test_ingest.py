@@ -118,6 +118,7 @@ def test_corrupt_input_leaves_processed_untouched(raw_copy, tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name != "processed" and p.name != "raw"]
 
 
+@pytest.mark.slow  # times cold CLI processes: a measurement, not a unit test
 def test_ingest_is_under_two_seconds(raw_copy, tmp_path):
     """Issue 2: ingesting all five reports in under 2 s of wall time.
 

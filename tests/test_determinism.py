@@ -1,6 +1,7 @@
 """Two builds of the same inputs, in two different project roots and at two different
 times, give the same bytes: the tables in data/processed and every published file
-(briefing, drill-down, summary.json, index.html). Build times live in manifest.json only.
+(briefing, its PDF, the province pages, drill-down, summary.json, index.html). Build times
+live in manifest.json only.
 
 The second build starts every kernel cold (``BRIEFINGS_WARM_KERNELS=0``), the first
 forks them from the warm kernel template (the plug-in helpers.publish.warm_kernels): the
@@ -67,6 +68,11 @@ def test_processed_tables_are_byte_identical(built_project, second_build):
 def test_published_files_are_byte_identical(built_project, second_build):
     assert dates(built_project) == dates(second_build) == ["2025-06-27", "2025-06-30", "2025-09-22"]
     names = ["index.html"] + [f"{d}/{f}" for d in dates(built_project) for f in PUBLISHED]
+    # the leadership edition: the A4 PDF (its dates are the report date) and the province pages
+    for d in dates(built_project):
+        pages = sorted(p.name for p in (built_project / "outputs" / d / "provinces").glob("*.html"))
+        assert len(pages) == 35, d  # 34 provinces and their list
+        names += [f"{d}/briefing.pdf"] + [f"{d}/provinces/{page}" for page in pages]
     assert differences(built_project / "outputs", second_build / "outputs", names) == []
     index = (second_build / "outputs" / "index.html").read_text(encoding="utf-8")
     assert str(second_build) not in index and "new-build" not in index

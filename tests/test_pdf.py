@@ -42,6 +42,7 @@ def test_every_briefing_has_an_a4_pdf_with_page_numbers_and_marking_on_every_pag
     assert dates
     for date in dates:
         path = built_project / "outputs" / date / "briefing.pdf"
+        assert b"file:" not in path.read_bytes(), f"{date}: the PDF links to the build's files"
         pages = _pages(path)
         notices = [n for n in reports.loc[reports["report_date"] == date, "notice"].dropna().unique() if str(n).strip()]
         marking = notices[0] if notices else "Tài liệu phục vụ lãnh đạo, không phát hành rộng rãi."

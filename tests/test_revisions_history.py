@@ -195,7 +195,10 @@ def test_a_revised_date_keeps_its_previous_version_and_the_history_says_so(built
     done = run_cli(root, "run", "--date", DATE, "-p", "thresholds.green_pct_min=99.5", "--quiet")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"{DATE}: published outputs/{DATE}/ (revision 1)"
-    assert {p.name: p.read_bytes() for p in (folder / "revisions" / "1").iterdir() if p.is_file()} == before
+    kept = folder / "revisions" / "1"
+    assert {p.name: p.read_bytes() for p in kept.iterdir() if p.is_file()} == before
+    assert sorted(p.name for p in kept.iterdir() if p.is_dir()) == ["provinces"]  # the province pages as they were
+    assert len(list((kept / "provinces").glob("*.html"))) == 35
     after = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     moved = {m["name"] for m in after["revision"]["metric_changes"]}
     assert moved and all(before_summary["metrics"].get(n) != after["metrics"].get(n) for n in moved)

@@ -37,6 +37,13 @@ MARGINS = {"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"}
 _LINE = "font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 8.5px; color: #3d4450; width: 100%; margin: 0 14mm;"
 
 
+_UNLINK = """() => {
+  for (const a of document.querySelectorAll("a[href]")) {
+    if (!a.getAttribute("href").startsWith("#")) a.removeAttribute("href");
+  }
+}"""
+
+
 def chromium_path() -> Path:
     return Path(os.environ.get(CHROMIUM_ENV, DEFAULT_CHROMIUM))
 
@@ -95,6 +102,10 @@ class PdfPrinter:
             own = html_path.resolve().as_uri()
             page.route("**/*", lambda route: route.continue_() if route.request.url.split("#")[0] == own or route.request.url.startswith("data:") else route.abort())
             page.goto(own, wait_until="load")
+            # A link to another page would print as the file:// address of this build's staging
+            # folder: a path in the PDF, different on every build, dead once the PDF is forwarded.
+            # Such links print as their text; links within the briefing (footnotes) stay.
+            page.evaluate(_UNLINK)
             page.emulate_media(media="print")
             tmp = pdf_path.with_name(f".{pdf_path.name}.tmp")
             page.pdf(
@@ -134,8 +145,3 @@ def stamp_dates(data: bytes, iso_date: str) -> bytes:
     digits = iso_date.replace("-", "").encode() + b"000000"
     return _PDF_DATE.sub(lambda m: b"/" + m.group(1) + b" (D:" + digits + m.group(2) + b")", data)
 
-
-def page_count(pdf_path: Path) -> int:
-    from pypdf import PdfReader
-
-    return len(PdfReader(str(pdf_path)).pages)

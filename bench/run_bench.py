@@ -306,7 +306,7 @@ def plain(root: Path) -> dict:
     os.environ["BRIEFINGS_ROOT"] = str(root)
     try:
         from helpers import config, tables as datastore
-        from helpers.publish.params import load_params
+        from helpers.params import load_params
 
         available = datastore.available_dates()
         params = {d: load_params(d, available=available).notebook_parameters() for d in sorted(available)}

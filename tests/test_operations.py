@@ -24,7 +24,7 @@ from helpers import cli
 from helpers.errors import ExitCode, InputError
 from helpers.publish import commands, plan
 from helpers.publish.logs import Operation
-from helpers.publish.params import load_params
+from helpers.params import load_params
 
 TIMESTAMPED = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00 ")
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from helpers.publish import params
+from helpers import params
 from helpers.errors import InputError
 
 AVAILABLE = {

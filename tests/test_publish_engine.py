@@ -124,7 +124,7 @@ def test_tool_versions_read_without_importing():
 
 
 def test_input_hash_follows_contents_not_mtimes(proj):
-    from helpers.publish.params import load_params
+    from helpers.params import load_params
 
     def digest():
         hasher = plan.InputHasher(plan.NOTEBOOKS)

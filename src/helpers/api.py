@@ -73,7 +73,7 @@ def load(name: str, *, report_date: str | None = None, processed_dir: Path | str
 
 
 def _thresholds(report_date: str, processed_dir: Path | str | None) -> dict[str, Any]:
-    from helpers.publish.params import load_params
+    from helpers.params import load_params
 
     return load_params(report_date, available=dates(processed_dir)).params.thresholds.model_dump()
 

@@ -112,7 +112,7 @@ def _previous_state(processed: Path) -> dict | None:
 
 def _tables_intact(processed: Path) -> bool:
     """The tables are those the recorded ingest wrote (else: rebuilt, repairing a hand edit)."""
-    from helpers.tables import verify_tables
+    from helpers.ingest.record import verify_tables
 
     try:
         verify_tables({p.name: p.read_bytes() for p in processed.glob("*.csv")}, processed)
@@ -129,7 +129,7 @@ def set_aside_reports(processed: Path | None = None) -> list[dict]:
 
 
 def _previous_dates(processed: Path) -> set[str]:
-    from helpers.tables import available_dates
+    from helpers.ingest.record import available_dates
 
     return set(available_dates(processed)) if processed.exists() else set()
 
@@ -196,7 +196,7 @@ def run_ingest(force: bool = False, raw_dir: Path | None = None, processed_dir: 
 
 
 def _dates_without_params(processed: Path) -> list[str]:
-    from helpers.tables import available_dates
+    from helpers.ingest.record import available_dates
 
     return sorted(d for d in available_dates(processed) if not (config.params_dir() / f"{d}.yaml").exists())
 

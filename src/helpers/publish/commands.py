@@ -227,7 +227,7 @@ def date_states() -> tuple[list[dict[str, Any]], int]:
     """One record per reporting date, newest first: its data kinds, params, last run, and
     whether the published briefing is up to date; and the exit status (2 if a params file is invalid)."""
     from helpers import tables as datastore
-    from helpers.publish.params import display_path, load_params, params_files
+    from helpers.params import display_path, load_params, params_files
     from helpers.publish import history
     from helpers.publish import manifest as manifests
     from helpers.publish import plan

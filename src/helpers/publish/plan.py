@@ -41,7 +41,7 @@ from typing import Any
 from helpers import config
 from helpers.atomic import write_text_atomic
 from helpers.errors import InputError
-from helpers.publish.params import LoadedParams, display_path
+from helpers.params import LoadedParams, display_path
 from helpers.publish import folders, hashing
 from helpers.publish import manifest as manifests
 

@@ -29,7 +29,7 @@ from typing import Any
 from helpers import config
 from helpers.errors import BriefingsError, ExitCode, InputError, is_no_space, printable
 from helpers.parallel import fork_pool, usable_cpus
-from helpers.publish.params import LoadedParams, display_path, load_all, load_params
+from helpers.params import LoadedParams, display_path, load_all, load_params
 from helpers.publish import history
 from helpers.publish import revisions
 from helpers.publish import site as index

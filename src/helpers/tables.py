@@ -13,18 +13,16 @@ from pathlib import Path
 
 from helpers.errors import InputError, ValidationError, printable
 
-from helpers.ingest.record import (  # noqa: F401 - re-exported: the tables' own names for them
+# what the ingest wrote: readers of the tables ask here (BRIEFING_KINDS, ORIGIN_FILE,
+# verify_tables and available_dates are re-exported for them)
+from helpers.ingest.record import (  # noqa: F401
     BRIEFING_KINDS,
-    RECORD_FILE,
-    REPAIR,
     ORIGIN_FILE,
-    table_path,
-    shown_path,
-    sha256_bytes,
-    read_ingest_record,
-    recorded_hashes,
-    verify_tables,
+    REPAIR,
     available_dates,
+    shown_path,
+    table_path,
+    verify_tables,
 )
 
 

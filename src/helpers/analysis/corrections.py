@@ -22,7 +22,6 @@ Each function states one interpretation rule and applies it to the validated tab
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np

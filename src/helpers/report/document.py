@@ -9,7 +9,6 @@ leadership HTML). ``summary`` is the machine-readable summary (``summary.json``)
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
@@ -18,14 +17,12 @@ import pandas as pd
 
 from helpers import config
 from helpers.analysis.facts import DateFacts
-from helpers.atomic import write_text_atomic
 from helpers.report import summary as summary_json
 from helpers.report.render import Html
 from helpers.report.sections import appendix, changes, claims, communes, directives, front, header, lead, plan02_tasks, ready_but_low, tasks, trends, uptake, vendors
 from helpers.report.sections.sources import Sources
 from helpers.tables import load_table
 
-SUMMARY_FILE = "summary.json"
 
 # section -> (its HTML, the DataFrame behind it), in the briefing's order.
 SECTIONS = {

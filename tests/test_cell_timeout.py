@@ -1,4 +1,4 @@
-"""A cell that runs past the per-cell timeout: the date fails naming that cell, and the
+"""A cell that runs past the per-cell timeout, or kills its kernel: the date fails naming that cell, and the
 notebook (parameters injected, the stopped cell marked) is kept for failed/."""
 
 from __future__ import annotations
@@ -57,3 +57,18 @@ def test_a_cell_timeout_names_the_cell_and_keeps_the_notebook(tmp_path):
     assert any("x = 2" in s for s in sources)  # the parameters it ran with
     stopped = [c for c in kept["cells"] if any(o.get("ename") == "CellTimeoutError" for o in c.get("outputs", []))]
     assert len(stopped) == 1 and "time.sleep(60)" in "".join(stopped[0]["source"])
+
+
+@pytest.mark.slow
+def test_a_dead_kernel_names_the_cell_that_was_running_and_keeps_the_notebook(tmp_path):
+    # nbclient's DeadKernelError names no cell: the engine knows which one it had started
+    nbformat.write(_notebook("print('a')", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", "print('b')"), tmp_path / "src.ipynb")
+    out = tmp_path / "out.ipynb"
+    result = run_notebook(tmp_path / "src.ipynb", out, {"x": 2}, cwd=tmp_path, source_rel="notebooks/src.ipynb", output_rel="outputs/d/src.ipynb")
+    assert result.failure is not None and result.failure.ename == "DeadKernelError", result.failure
+    assert result.failure.describe().startswith("cell 4 of 5: DeadKernelError"), result.failure.describe()
+    kept = json.loads(out.read_text(encoding="utf-8"))
+    assert any("x = 2" in "".join(c["source"]) for c in kept["cells"])
+    stopped = [c for c in kept["cells"] if any(o.get("ename") == "DeadKernelError" for o in c.get("outputs", []))]
+    assert len(stopped) == 1 and "os.kill" in "".join(stopped[0]["source"])
+

@@ -288,10 +288,12 @@ def timed_out_cell(source_nb, message: str) -> int | None:
     return found[0] if len(found) == 1 else None
 
 
-def _stopped_notebook(source: Path, parameters: Mapping[str, Any], kernel_name: str, exc: BaseException, failure: Failure):
-    """The source notebook with its parameters injected and, on the cell that was running
-    (when it is known: a timeout names it), an error output saying why the run stopped.
-    Fills in ``failure``'s cell; None if the source cannot be read."""
+def _stopped_notebook(source: Path, parameters: Mapping[str, Any], kernel_name: str, exc: BaseException, failure: Failure, running: int | None = None):
+    """The source notebook with its parameters injected and, on the cell that was running,
+    an error output saying why the run stopped. The running cell is ``running`` (the index
+    in the executed notebook of the last cell nbclient started, see :func:`run_notebook`),
+    else the one a timeout's message previews. Fills in ``failure``'s cell; None if the
+    source cannot be read."""
     import nbformat
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
@@ -302,13 +304,18 @@ def _stopped_notebook(source: Path, parameters: Mapping[str, Any], kernel_name: 
     except Exception:  # noqa: BLE001 - an unreadable source: nothing to keep
         return None
     failure.cells = len(source_nb.cells)
-    index = timed_out_cell(source_nb, str(exc))
-    if index is not None:
-        failure.cell = index + 1
+    if running is not None:
+        executed_index = running
+        index, failure.injected = source_cell(source_nb, running)
+    else:
+        index = timed_out_cell(source_nb, str(exc))
         # papermill inserted its injected-parameters cell (unless the source had one to replace)
         injected_at = _first_tagged(nb, INJECTED_TAG)
-        added = _first_tagged(source_nb, INJECTED_TAG) < 0 and 0 <= injected_at <= index
-        executed_index = index + 1 if added else index
+        added = index is not None and _first_tagged(source_nb, INJECTED_TAG) < 0 and 0 <= injected_at <= index
+        executed_index = None if index is None else index + 1 if added else index
+    if index is not None:
+        failure.cell = index + 1
+    if executed_index is not None and executed_index < len(nb.cells):
         target = nb.cells[executed_index]
         target.outputs = [nbformat.v4.new_output("error", ename=failure.ename, evalue=failure.evalue, traceback=[f"{failure.ename}: {failure.evalue}"])]
     return nb
@@ -441,6 +448,13 @@ def run_notebook(
     failure = None
     nb = None
     socket_dir = tempfile.mkdtemp(prefix="briefings-kernel-")
+    # The cell nbclient is executing: a dead kernel (nbclient's DeadKernelError) does not
+    # name it, and papermill marks every cell 'completed' on its way out.
+    running: list[int] = []
+
+    def on_cell_execute(cell, cell_index: int) -> None:
+        running[:] = [cell_index]
+
     try:
         nb = papermill.execute_notebook(
             str(source),
@@ -460,6 +474,7 @@ def run_notebook(
             extra_arguments=list(KERNEL_ARGS),
             # every output is in once the last cell replied: stop the kernel, do not wait for it
             shutdown_kernel="immediate",
+            on_cell_execute=on_cell_execute,
         )
     except PapermillExecutionError as exc:
         source_nb = nbformat.read(str(source), as_version=4)
@@ -478,7 +493,7 @@ def run_notebook(
         failure = Failure(ename=type(exc).__name__, evalue=f"{evalue} (kernel log: {tail})" if tail else evalue)
         # papermill writes nothing when nbclient gives up on a cell (timeout, dead kernel):
         # keep the parameterized notebook, the cell that was running marked, for failed/
-        nb = _stopped_notebook(source, parameters, kernel_name, exc, failure)
+        nb = _stopped_notebook(source, parameters, kernel_name, exc, failure, running[0] if running else None)
     finally:
         shutil.rmtree(socket_dir, ignore_errors=True)
     seconds = time.perf_counter() - started

@@ -695,10 +695,51 @@ def test_full_disk_gives_one_line_and_leaves_nothing(built_project, tmp_path):
     assert sorted(p.name for p in (root / "data").iterdir()) == ["processed", "raw"]
 
     done = run_cli(root, "run", "--date", DATE, "--force", "--jobs", "1", preexec_fn=_file_size_limit(100_000))
-    assert done.returncode in (1, 74), done.stdout + done.stderr
-    assert "Traceback" not in done.stderr
-    assert all(line.startswith(("FAILED ", "error: ", f"{DATE}: not published")) for line in done.stderr.splitlines() if line.strip()), done.stderr
-    assert "File too large" in done.stderr, done.stderr
-    briefings = lambda files: {k: v for k, v in files.items() if "/" in k and "/failed/" not in k}  # noqa: E731
-    assert briefings(published_files(root)) == briefings(before)
+    assert done.returncode == 74, done.stdout + done.stderr
+    err = one_line_error(done)
+    assert err.startswith("error: no room to write") and "File too large" in err and DATE in err and "nothing published changed" in err, err
+    assert published_files(root) == before
+    assert leftovers(root / "outputs", None) == []
+
+
+# A run whose every write of an HTML file finds the disk full (the real CLI, in a process of its own).
+DISK_FULL_ON_HTML = """
+import errno, os, pathlib, sys
+real_write_text = pathlib.Path.write_text
+def write_text(self, *args, **kwargs):
+    if self.name.endswith('.html.tmp'):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+    return real_write_text(self, *args, **kwargs)
+pathlib.Path.write_text = write_text
+from helpers.cli import run
+run()
+"""
+
+
+def test_full_disk_in_a_notebook_or_its_outputs_stops_the_run_with_exit_74(built_project, tmp_path):
+    root = copy_built(built_project, tmp_path)
+    before = published_files(root)
+    source = root / "notebooks" / "briefing.ipynb"
+    original = source.read_bytes()
+    nb = nbformat.read(source, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("import errno, os\nraise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), '/srv/full/figure.png')"))
+    nbformat.write(nb, source)
+    cells = len(nb.cells)
+
+    done = run_cli(root, "run", "--date", DATE, "--force")  # a cell meets the full disk
+    assert done.returncode == 74, done.stdout + done.stderr
+    err = one_line_error(done)
+    assert err.startswith("error: no room to write /srv/full/figure.png (No space left on device; "), err
+    assert f"{DATE} briefing.ipynb, cell {cells} of {cells}" in err and err.endswith("nothing published changed"), err
+    assert "FAILED" not in done.stdout + done.stderr
+    assert published_files(root) == before and not (root / "outputs" / DATE / "failed").exists()
+    assert leftovers(root / "outputs", None) == []
+
+    source.write_bytes(original)
+    env = {**os.environ, "BRIEFINGS_ROOT": str(root)}
+    done = subprocess.run([sys.executable, "-c", DISK_FULL_ON_HTML, "run", "--date", DATE, "--force"], capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 74, done.stdout + done.stderr  # writing an exported page meets the full disk
+    err = one_line_error(done)
+    assert err.startswith("error: no room to write ") and "No space left on device" in err and ".html" in err, err
+    assert published_files(root) == before and not (root / "outputs" / DATE / "failed").exists()
     assert leftovers(root / "outputs", None) == []

@@ -85,6 +85,22 @@ def is_no_space(exc: BaseException) -> bool:
     return isinstance(exc, OSError) and exc.errno in NO_SPACE_ERRNOS
 
 
+_ERRNO_TEXT_RE = re.compile(r"^\[Errno (\d+)\] ([^:]*)(?:: '(.*)')?$", re.S)
+
+
+def no_space_from_text(ename: str, evalue: str) -> OSError | None:
+    """The OSError an error reported as text names (``OSError``, ``[Errno 28] No space left on
+    device: '/path'``: how a notebook cell's exception reaches the engine), when it is a full
+    disk, quota or file size limit; else None."""
+    m = _ERRNO_TEXT_RE.match((evalue or "").strip())
+    if not m or not ename.endswith(("OSError", "IOError")):
+        return None
+    number = int(m.group(1))
+    if number not in NO_SPACE_ERRNOS:
+        return None
+    return OSError(number, m.group(2).strip(), m.group(3)) if m.group(3) is not None else OSError(number, m.group(2).strip())
+
+
 def message_line(exc: BaseException) -> str:
     """The one line the user sees for ``exc``: control characters escaped, never a newline."""
     return printable(" ".join(str(exc).split("\n")))

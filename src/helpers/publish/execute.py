@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from helpers.errors import BriefingsError
+from helpers.errors import BriefingsError, is_no_space, no_space_from_text
 from helpers.publish.plan import KERNEL_NAME
 
 CELL_TIMEOUT = 900  # seconds per cell
@@ -48,18 +48,22 @@ class Failure:
     cells: int | None = None  # number of cells in the source notebook
     exec_count: int | None = None
     injected: bool = False  # the failing cell is papermill's injected-parameters cell
+    no_space: OSError | None = None  # the failure is a full disk (or quota, file size limit): the run stops, exit 74
+
+    def where(self) -> str:
+        """The failing cell (``cell 4 of 19 (In [3])``), or "" when it is not known."""
+        if self.injected:
+            return "the injected-parameters cell"
+        if self.cell is None:
+            return ""
+        where = f"cell {self.cell} of {self.cells}"
+        return where + (f" (In [{self.exec_count}])" if self.exec_count is not None else "")
 
     def describe(self) -> str:
         value = " ".join(self.evalue.split()) if self.evalue else ""
         if len(value) > 200:
             value = value[:197] + "..."
-        where = ""
-        if self.injected:
-            where = "the injected-parameters cell"
-        elif self.cell is not None:
-            where = f"cell {self.cell} of {self.cells}"
-            if self.exec_count is not None:
-                where += f" (In [{self.exec_count}])"
+        where = self.where()
         what = f"{self.ename}: {value}" if value else self.ename
         return f"{where}: {what}" if where else what
 
@@ -486,11 +490,12 @@ def run_notebook(
             cells=len(source_nb.cells),
             exec_count=exc.exec_count,
             injected=injected,
+            no_space=no_space_from_text(str(exc.ename), str(exc.evalue)),
         )
     except Exception as exc:  # kernel died, timeout, unreadable notebook, ...
         evalue = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         tail = _log_tail(socket_dir)
-        failure = Failure(ename=type(exc).__name__, evalue=f"{evalue} (kernel log: {tail})" if tail else evalue)
+        failure = Failure(ename=type(exc).__name__, evalue=f"{evalue} (kernel log: {tail})" if tail else evalue, no_space=exc if is_no_space(exc) else None)
         # papermill writes nothing when nbclient gives up on a cell (timeout, dead kernel):
         # keep the parameterized notebook, the cell that was running marked, for failed/
         nb = _stopped_notebook(source, parameters, kernel_name, exc, failure, running[0] if running else None)

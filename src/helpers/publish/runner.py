@@ -124,6 +124,9 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
         kernel_provisioner=task.get("kernel_provisioner"),
     )
     result["execute"] = round(res.seconds, 3)
+    if res.failure is not None and res.failure.no_space is not None:
+        # a full disk fails every date alike: the run stops (exit 74, helpers.cli), nothing kept
+        raise _no_space(res.failure.no_space, f"{task['date']} {name}.ipynb" + (f", {res.failure.where()}" if res.failure.where() else ""))
     if res.ok and task.get("summary"):
         res = _publish_summary(res, staging)
     if res.ok:
@@ -133,6 +136,8 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
             result["html_bytes"] = ex.bytes
             return result
         except Exception as exc:  # noqa: BLE001 - reported as this notebook's failure
+            if is_no_space(exc):
+                raise _no_space(exc, f"{task['date']} {name}.html") from None
             text = str(exc) if isinstance(exc, BriefingsError) else f"{type(exc).__name__}: {exc}"
             result["failure"] = f"export failed: {text}"
             result["detail"] = {"ename": type(exc).__name__, "evalue": str(exc), "stage": "export"}
@@ -145,6 +150,13 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
         os.replace(nb_path, failed)
         result["kept"] = str(failed)
     return result
+
+
+def _no_space(exc: OSError, what: str) -> OSError:
+    """``exc`` (a full disk, quota or file size limit) saying which notebook met it; an
+    OSError with the same errno, so that it pickles from a worker and the CLI knows it."""
+    text = exc.strerror or os.strerror(exc.errno)
+    return OSError(exc.errno, f"{text}; {what}", exc.filename) if exc.filename else OSError(exc.errno, f"{text}; {what}")
 
 
 def _publish_summary(res, staging: Path):
@@ -438,6 +450,8 @@ def _run_plans(plans: list[plan.DatePlan], notebooks: Sequence[str], hasher: pla
                               "failure": f"worker crashed: {type(exc).__name__}: {exc}", "detail": {"ename": type(exc).__name__, "evalue": str(exc), "stage": "worker"}}
                 handle(result)
     finally:
+        if pool is not None:  # stopped early (a full disk): no worker may write into a staging folder once it is removed
+            pool.shutdown(wait=True, cancel_futures=True)
         for p in plans:  # interrupted, or the swap failed (a full disk): no half-built staging folder left
             folders.discard_staging(p.date)
 

@@ -547,28 +547,53 @@ def test_tampered_table_is_refused_and_ingest_repairs_it(built_project, tmp_path
     assert published_files(root) == before
 
 
-def test_forged_table_and_record_fail_strict_validation_without_publishing(built_project, tmp_path):
-    root = copy_built(built_project, tmp_path)
-    before = published_files(root)
-    processed = root / "data" / "processed"
-    table = processed / "dossiers.csv"
+def _forge_cao_bang_green(table: Path) -> None:
+    """More GREEN communes in Cao Bằng than it has (within the schema: a count is a count)."""
+    from helpers.ingest.provinces import lookup
+
+    lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    code = str(lookup("Cao Bằng"))
+    rows = [i for i, line in enumerate(lines[1:], 1) if line.split(",")[header.index("province_code")] == code]
+    assert rows, "no Cao Bằng row in commune_status.csv"
+    for i in rows:
+        row = lines[i].rstrip("\n").split(",")
+        row[header.index("green")] = "999"
+        lines[i] = ",".join(row) + "\n"
+    table.write_text("".join(lines), encoding="utf-8")
+
+
+def _forge_dossiers_count(table: Path) -> None:
     lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[1] = re.sub(r",\d+,", ",many,", lines[1], count=1)  # a non-numeric count
     table.write_text("".join(lines), encoding="utf-8")
+
+
+@pytest.mark.parametrize("table_name, forge", [("commune_status", _forge_cao_bang_green), ("dossiers", _forge_dossiers_count)])
+def test_forged_table_and_record_are_refused_before_any_kernel(built_project, tmp_path, table_name, forge):
+    root = copy_built(built_project, tmp_path)
+    before = published_files(root)
+    processed = root / "data" / "processed"
+    table = processed / f"{table_name}.csv"
+    forge(table)
     record = json.loads((processed / "_ingest.json").read_text(encoding="utf-8"))
-    record["tables"]["dossiers.csv"] = hashlib.sha256(table.read_bytes()).hexdigest()  # the record forged too
+    record["tables"][f"{table_name}.csv"] = hashlib.sha256(table.read_bytes()).hexdigest()  # the record forged too
     (processed / "_ingest.json").write_text(json.dumps(record), encoding="utf-8")
 
-    done = run_cli(root, "run", "--date", DATE, "--force")
-    assert done.returncode != 0, done.stdout + done.stderr
-    assert "Traceback" not in done.stderr
-    assert "data/processed/dossiers.csv" in done.stderr, done.stderr
-    assert all("\n" not in line for line in done.stderr.splitlines())
-    # a failed run: recorded in the manifest and the index, its notebooks in failed/; every
-    # briefing stays as it was
-    briefings = lambda files: {k: v for k, v in files.items() if "/" in k and "/failed/" not in k}  # noqa: E731
-    assert briefings(published_files(root)) == briefings(before)
-    assert leftovers(root / "outputs", None) == []
+    for args in (("run", "--date", DATE, "--force"), ("build", "--force")):
+        done = run_cli(root, *args)
+        assert done.returncode == 2, done.stdout + done.stderr
+        err = one_line_error(done)
+        assert err.startswith(f"error: data/processed/{table_name}.csv: expected the table data/raw gives"), err
+        assert "briefings ingest --force" in err, err
+        assert "building" not in done.stdout, done.stdout  # no kernel started
+        assert published_files(root) == before and leftovers(root / "outputs", None) == []
+
+    done = run_cli(root, "ingest", "--force")  # what the line says: rebuilt from data/raw
+    assert done.returncode == 0, done.stdout + done.stderr
+    done = run_cli(root, "run", "--date", DATE)
+    assert done.returncode == 0 and "up to date, skipped" in done.stdout, done.stdout + done.stderr
+    assert published_files(root) == before
 
 
 # --------------------------------------------------------------------------- files the program wrote

@@ -157,12 +157,12 @@ def _reporter(args: argparse.Namespace):
     return Reporter()
 
 
-def _run(dates, all_dates: bool, args: argparse.Namespace) -> int:
+def _run(dates, all_dates: bool, args: argparse.Namespace, ingested_tables=None) -> int:
     from helpers.publish.runner import run_dates
 
     quiet = getattr(args, "quiet", False)
     summary = run_dates(dates, all_dates=all_dates, force=args.force, jobs=args.jobs, wait=not args.no_wait,
-                        reporter=_reporter(args), overrides=_overrides(args))
+                        reporter=_reporter(args), overrides=_overrides(args), ingested_tables=ingested_tables)
     if quiet:
         for date in summary.ran:
             revision = summary.records.get(date, {}).get("revision")
@@ -204,7 +204,12 @@ def cmd_build(args: argparse.Namespace) -> int:
         new_dates = list(getattr(result, "new_dates", []) or [])
         if new_dates:
             print(f"ingest: new reporting dates: {', '.join(new_dates)}", flush=True)
-        status = _run(None, True, args)
+        ingested_tables = None
+        if not getattr(result, "skipped", False):  # tables this process has just parsed from data/raw
+            from helpers.ingest.record import recorded_hashes
+
+            ingested_tables = recorded_hashes()
+        status = _run(None, True, args, ingested_tables)
         for item in result.set_aside:  # the other reports were ingested and briefed
             print(f"error: set aside: {item['error']}", file=sys.stderr, flush=True)
         return status or (ExitCode.BAD_INPUT if result.set_aside else ExitCode.OK)

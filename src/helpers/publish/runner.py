@@ -228,6 +228,7 @@ def run_dates(
     available: Mapping[str, Any] | None = None,
     reporter: Reporter | None = None,
     overrides: Mapping[str, Any] | None = None,
+    ingested_tables: Mapping[str, str] | None = None,
 ) -> RunSummary:
     """Build the briefings of ``dates`` (or every date with data). Raises
     :class:`~helpers.errors.BriefingsError` for bad input before any kernel starts;
@@ -235,7 +236,10 @@ def run_dates(
 
     First removes what killed runs left (staging folders, table snapshots), then takes
     this run's snapshot of the tables (verified against the ingest record): every
-    notebook reads it, and the manifest records its hashes."""
+    notebook reads it, and the manifest records its hashes. Before any kernel starts, the
+    tables are checked against what data/raw parses to (:func:`.snapshot.verify_against_raw`),
+    unless they are ``ingested_tables`` (``<table>.csv`` -> sha256 of the tables this
+    process's ingest has just written)."""
     folders.remove_stale_staging()
     snap = snapshot.take_snapshot()
     try:
@@ -243,7 +247,8 @@ def run_dates(
             from helpers import tables as datastore
 
             available = datastore.available_dates(snap.path)
-        return _build(dates, snap, all_dates=all_dates, force=force, jobs=jobs, wait=wait, notebooks=notebooks, available=available, reporter=reporter, overrides=overrides)
+        return _build(dates, snap, all_dates=all_dates, force=force, jobs=jobs, wait=wait, notebooks=notebooks, available=available, reporter=reporter,
+                      overrides=overrides, ingested_tables=ingested_tables)
     finally:
         snap.release()
 
@@ -260,6 +265,7 @@ def _build(
     available: Mapping[str, Any],
     reporter: Reporter | None,
     overrides: Mapping[str, Any] | None = None,
+    ingested_tables: Mapping[str, str] | None = None,
 ) -> RunSummary:
     started = time.perf_counter()
     started_at = history.now_iso()
@@ -287,7 +293,12 @@ def _build(
         history.append(history.run_record(started_at, summary, summary.records))
         return summary
 
-    # Something runs. Start the kernel pool first, if a plug-in offers one (it prepares
+    # Something runs: never from tables forged together with their hashes in the ingest
+    # record (bad input, exit 2, before any kernel starts); a no-op run never pays for this.
+    if ingested_tables is None or dict(ingested_tables) != snap.hashes:
+        snapshot.verify_against_raw(snap)
+
+    # Start the kernel pool first, if a plug-in offers one (it prepares
     # kernels while this process loads papermill/nbconvert and compiles the HTML template
     # once, here, so forked workers start warm).
     from helpers.publish import execute

@@ -8,10 +8,19 @@ against the ingest record (:func:`helpers.tables.verify_tables`) before anything
 a table changed by hand is refused with one line naming it. The snapshot is locked
 while the run lives and removed at its end; one left by a killed run is removed by
 the next run (its lock is free).
+
+A table forged together with its hash in the ingest record passes that check, and a
+forgery within the schema (more GREEN communes than the province has) passes strict
+validation too. So before a run that has something to build starts any kernel,
+:func:`verify_against_raw` parses the reports the record names again and compares the
+tables they give with the snapshot, byte for byte (~1 s for the five real reports, the
+cost of an ingest without its writes; a run right after its own ingest skips it, and a
+no-op run never gets there). A difference is refused with one line naming the table.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -35,6 +44,7 @@ class TablesSnapshot:
     path: Path
     hashes: dict[str, str]  # "<table>.csv" -> sha256, equal to the ingest record's
     lock: FileLock = field(repr=False)
+    record: dict = field(default_factory=dict, repr=False)  # the ingest record the hashes were checked against
 
     def release(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
@@ -52,6 +62,7 @@ def _link_tables(processed: Path, target: Path) -> None:
 
 def take_snapshot(processed: Path | None = None) -> TablesSnapshot:
     """Snapshot and verify the tables (raises InputError naming a tampered table)."""
+    from helpers.ingest.record import read_ingest_record
     from helpers.tables import ORIGIN_FILE, verify_tables
 
     processed = processed or config.processed_dir()
@@ -75,12 +86,60 @@ def take_snapshot(processed: Path | None = None) -> TablesSnapshot:
                 for p in path.glob("*.csv"):  # an ingest swapped the folder meanwhile
                     p.unlink()
                 continue
-            return TablesSnapshot(path=path, hashes=hashes, lock=lock)
+            return TablesSnapshot(path=path, hashes=hashes, lock=lock, record=read_ingest_record(processed) or {})
         raise AssertionError("unreachable")
     except BaseException:
         shutil.rmtree(path, ignore_errors=True)
         lock.release()
         raise
+
+
+FORCE_REPAIR = "run 'briefings ingest --force' to rebuild the tables from data/raw"
+
+
+def verify_against_raw(snap: TablesSnapshot, raw_dir: Path | None = None, processed: Path | None = None) -> None:
+    """The snapshot's tables are what the reports its ingest record names parse to, byte for
+    byte; else one InputError naming the first table that differs (or the report or record
+    that makes the comparison impossible). Writes only inside the snapshot folder."""
+    from helpers.ingest.record import RECORD_FILE
+    from helpers.ingest.run import build_tables, fingerprint, raw_files, write_tables
+
+    raw_dir = raw_dir or config.raw_dir()
+    processed = processed or config.processed_dir()
+    record = snap.record
+    recorded = record.get("raw")
+    shown_record = config.relative_to_root(processed / RECORD_FILE)
+    if not isinstance(recorded, dict) or not recorded or not isinstance(record.get("fingerprint"), str):
+        raise InputError(shown_record, None, f"the reports the ingest read and its fingerprint ({FORCE_REPAIR})", "none")
+    present = {p.name: p for p in raw_files(raw_dir)}
+    for name in sorted(recorded):
+        if name not in present:
+            raise InputError(config.relative_to_root(raw_dir / name), None, f"the report the last ingest read ({FORCE_REPAIR})", "no such file")
+    files = [p for p in present.values() if p.name in recorded]  # a report not ingested yet is no input of this run
+    state = fingerprint(files)
+    for name, sha in state["raw"].items():
+        if sha != recorded[name]:
+            raise InputError(config.relative_to_root(raw_dir / name), None, f"the report the last ingest read, sha256 {str(recorded[name])[:12]} ({FORCE_REPAIR})", f"a file changed since, sha256 {sha[:12]}")
+    if state["fingerprint"] != record["fingerprint"]:
+        raise InputError(shown_record, None, f"tables ingested by the parsers and registry installed now ({FORCE_REPAIR})", "an ingest by other code")
+    tables = build_tables(files, with_set_aside=True)[0]
+    derived_dir = snap.path / ".derived"
+    derived_dir.mkdir()
+    write_tables(tables, derived_dir)  # the ingest's own serialization
+    derived = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(derived_dir.glob("*.csv"))}
+    shutil.rmtree(derived_dir, ignore_errors=True)
+    for name in sorted(set(derived) | set(snap.hashes)):
+        shown = config.relative_to_root(processed / name)
+        if name not in snap.hashes:
+            raise InputError(shown, None, f"the table data/raw gives ({FORCE_REPAIR})", "no such file")
+        if name not in derived:
+            raise InputError(shown, None, f"only tables data/raw gives ({FORCE_REPAIR})", "a table no report gives")
+        if derived[name] != snap.hashes[name]:
+            raise InputError(
+                shown, None,
+                f"the table data/raw gives, sha256 {derived[name][:12]}: it and its hash in the ingest record were changed since the ingest ({FORCE_REPAIR})",
+                f"sha256 {snap.hashes[name][:12]}",
+            )
 
 
 def _parent() -> Path:

@@ -271,19 +271,61 @@ def test_sigkill_mid_run_publishes_nothing_and_next_run_recovers(built_project, 
     assert snapshot(root / "data" / "processed") == before_processed
 
 
-def _kill_ingest(root: Path, log: Path, when) -> bool:
-    """Start ``ingest --force`` and SIGKILL it when ``when(elapsed)`` says so; True if it was
-    killed (False: it had already finished)."""
-    proc = popen_cli(root, "ingest", "--force", log=log)
-    started = time.monotonic()
+# ``briefings ingest --force`` (the real CLI, in a process of its own) that stops at one
+# point of its work, says so (a file) and waits there for the test, which kills it on
+# that event: while it parses the reports; with the tables written into its staging
+# folder; between the two renames of the swap (data/processed aside, the new folder not
+# yet in place).
+PAUSED_INGEST = """
+import os, pathlib, sys, time
+point, sync = sys.argv[1], pathlib.Path(sys.argv[2])
+del sys.argv[1:3]
+
+def pause():
+    (sync / 'started').touch()
+    until = time.monotonic() + 600
+    while not (sync / 'go').exists() and time.monotonic() < until:
+        time.sleep(0.05)
+
+import helpers.ingest.run as ingest
+if point == 'parsing':
+    real_parse = ingest._parse_or_refuse
+    def parse(path):
+        pause()
+        return real_parse(path)
+    ingest._parse_or_refuse = parse
+elif point == 'staging written':
+    real_write = ingest.write_tables
+    def write(tables, target):
+        counts = real_write(tables, target)
+        pause()
+        return counts
+    ingest.write_tables = write
+elif point == 'between the renames':
+    real_replace = os.replace
+    def replace(src, dst, **kw):
+        real_replace(src, dst, **kw)
+        if pathlib.Path(dst).name == '.processed.old':
+            pause()
+    os.replace = replace
+from helpers.cli import run
+run()
+"""
+
+
+def _kill_ingest_at(root: Path, tmp_path: Path, point: str) -> None:
+    """Start ``ingest --force`` paused at ``point`` and SIGKILL it (and its workers) there."""
+    sync = tmp_path / f"sync-{point.replace(' ', '-')}"
+    sync.mkdir()
+    log = tmp_path / f"ingest-{point.replace(' ', '-')}"
+    env = {**os.environ, "BRIEFINGS_ROOT": str(root)}
+    with open(f"{log}.out", "wb") as out, open(f"{log}.err", "wb") as err:
+        proc = subprocess.Popen([sys.executable, "-c", PAUSED_INGEST, point, str(sync), "ingest", "--force"], stdout=out, stderr=err, env=env, start_new_session=True)
     try:
-        while proc.poll() is None and not when(time.monotonic() - started):
-            time.sleep(0.002)
-        if proc.poll() is not None:
-            return False
+        wait_started(sync, proc, log, timeout=120)
         sigkill_group(proc)
-        return True
     finally:
+        (sync / "go").touch()
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(30)
@@ -295,24 +337,17 @@ def test_sigkill_mid_ingest_leaves_processed_intact(built_project, tmp_path):
     processed = data / "processed"
     before = snapshot(processed)
 
-    def staging_exists(_elapsed: float) -> bool:
-        return any(data.glob(".processed.new-*"))
-
-    kills = {
-        "after 0.8 s": lambda elapsed: elapsed >= 0.8,
-        "while writing the staging folder": staging_exists,
-    }
-    for label, when in kills.items():
-        killed = _kill_ingest(root, tmp_path / "ingest", when)
-        if processed.exists():
-            assert snapshot(processed) == before, f"data/processed changed by an ingest killed {label}"
-        else:  # killed between the two renames of the swap: the old folder is aside, whole
-            assert snapshot(data / ".processed.old") == before, label
-        assert not list(processed.glob(".*.tmp")), label
+    for point in ("parsing", "staging written", "between the renames"):
+        _kill_ingest_at(root, tmp_path, point)
+        if point == "between the renames":  # the old folder is aside, whole; the next ingest puts it back
+            assert not processed.exists() and snapshot(data / ".processed.old") == before, point
+        else:
+            assert snapshot(processed) == before, f"data/processed changed by an ingest killed while {point}"
+            assert (point == "staging written") == any(data.glob(".processed.new-*")), point
         done = run_cli(root, "ingest", "--force")
-        assert done.returncode == 0, f"{label} (killed: {killed}): {done.stdout}{done.stderr}"
-        assert snapshot(processed) == before, label
-        assert sorted(p.name for p in data.iterdir()) == ["processed", "raw"], f"{label}: leftovers in data/"
+        assert done.returncode == 0, f"{point}: {done.stdout}{done.stderr}"
+        assert snapshot(processed) == before, point
+        assert sorted(p.name for p in data.iterdir()) == ["processed", "raw"], f"{point}: leftovers in data/"
     done = run_cli(root, "ingest")
     assert done.returncode == 0 and "up to date" in done.stdout, done.stdout + done.stderr
 

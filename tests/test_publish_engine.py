@@ -17,7 +17,7 @@ import nbformat
 import pytest
 
 from conftest import ROOT, private_overrides
-from helpers.publish import execute, export, plan, runner
+from helpers.publish import execute, export, plan, runner, snapshot
 from helpers.publish import folders, hashing, locks, site as index
 from helpers.publish import manifest as manifests
 from helpers.publish import summary as summaries
@@ -59,10 +59,12 @@ def record_ingest(processed: Path) -> None:
 
 
 def engine_only(monkeypatch) -> None:
-    """The engine's bookkeeping without PDFs (tests/test_pdf.py) and province pages, which
-    need the real tables (this project has reports.csv only; tests/test_province_pages.py)."""
+    """The engine's bookkeeping without PDFs (tests/test_pdf.py), province pages and the check
+    of the tables against data/raw, which need the real tables and reports (this project has
+    reports.csv only; tests/test_province_pages.py, tests/test_faults.py)."""
     monkeypatch.setenv("BRIEFINGS_PDF", "0")
     monkeypatch.setattr(runner, "_province_pages", lambda p, staging, tables_dir: None)
+    monkeypatch.setattr(snapshot, "verify_against_raw", lambda snap, **kw: None)
 
 
 class Lines:
@@ -324,26 +326,27 @@ def test_interrupted_swap_is_recovered(proj):
 
 HOLDER = textwrap.dedent(
     """
-    import sys, time
+    import sys
     from helpers.publish.locks import date_lock
     lock = date_lock(sys.argv[1])
     assert lock.acquire(wait=False)
     print("holding", flush=True)
-    time.sleep(float(sys.argv[2]))
+    sys.stdin.readline()  # until the test says: release
     lock.release()
     """
 )
 
 
-def hold_lock(seconds: float) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-c", HOLDER, DATE, str(seconds)], stdout=subprocess.PIPE, text=True)
+def hold_lock() -> subprocess.Popen:
+    """A process holding the date's lock until a line arrives on its stdin (or it is killed)."""
+    proc = subprocess.Popen([sys.executable, "-c", HOLDER, DATE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "holding"
     return proc
 
 
 def test_lock_contention_no_wait_exits_3(proj, monkeypatch, capsys):
     calls = fake_kernel(monkeypatch)
-    holder = hold_lock(30)
+    holder = hold_lock()
     try:
         summary, lines = build(wait=False)
         assert summary.exit_code == 3 and summary.locked == [DATE] and calls == []
@@ -361,16 +364,28 @@ def test_lock_contention_no_wait_exits_3(proj, monkeypatch, capsys):
 
 
 def test_lock_contention_waits(proj, monkeypatch):
-    fake_kernel(monkeypatch)
-    export.warm_up()  # the build loads nbconvert before locking: do it now, not while the holder sleeps
-    holder = hold_lock(1.5)
+    calls = fake_kernel(monkeypatch)
+    holder = hold_lock()
+    lines = Lines()
+    events = []
+
+    def out(line: str) -> None:
+        # the build says it waits (an event, not a time): only then does the holder let go
+        lines.out.append(line)
+        if "waiting for it to finish" in line:
+            events.append(("waiting", holder.poll()))
+            holder.stdin.write("release\n")
+            holder.stdin.flush()
+
     try:
-        started = time.perf_counter()
-        summary, lines = build(wait=True)
-        assert summary.exit_code == 0 and summary.ran == [DATE]
-        assert time.perf_counter() - started > 0.3
-        assert any("waiting for it to finish" in line and f"pid {holder.pid}" in line for line in lines.out), lines.out
+        summary = runner.run_dates([DATE], jobs=1, wait=True, reporter=runner.Reporter(out=out, err=lines.err.append))
+        assert summary.exit_code == 0 and summary.ran == [DATE], lines.text
+        assert events == [("waiting", None)], lines.out  # it waited while the holder was alive
+        assert any(f"pid {holder.pid}" in line for line in lines.out if "waiting for it to finish" in line), lines.out
+        assert calls == [("briefing", DATE), ("province_drilldown", DATE)]  # ran after the lock was free
     finally:
+        if holder.poll() is None:
+            holder.kill()
         holder.wait(10)
 
 

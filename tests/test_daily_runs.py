@@ -3,10 +3,12 @@ whole tables; adding tomorrow's report rebuilds tomorrow and the index only."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import importlib.util
 import os
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -128,3 +130,72 @@ def test_adding_tomorrows_report_rebuilds_tomorrow_and_the_index_only(built_proj
     assert index != index_before and f"{new}/briefing.html" in index
     again = run_cli(root, "build", "--quiet")
     assert again.returncode == 0 and again.stdout == again.stderr == ""
+
+
+# --------------------------------------------------------------------------- the drill-down's provinces
+
+DRILL_SECTIONS = 5  # tasks, communes, uptake, obstacles, vendors: each has a part per province
+PART_RE = re.compile(r"<h3>[^<]*\(mã (\d+)\)</h3>")
+
+
+def drilldown_parts(root: Path, date: str) -> dict[int, list[str]]:
+    """Province code -> the HTML of each of its parts in outputs/<date>/province_drilldown.html."""
+    text = (root / "outputs" / date / "province_drilldown.html").read_text(encoding="utf-8")
+    parts: dict[int, list[str]] = {}
+    pieces = PART_RE.split(text)
+    for code, body in zip(pieces[1::2], pieces[2::2]):
+        parts.setdefault(int(code), []).append(re.split(r"<h[23]>", body, maxsplit=1)[0])
+    return parts
+
+
+def commune_counts(root: Path, date: str) -> dict[int, str]:
+    """Province code -> the sentence of its commune counts, as data/processed/commune_status.csv has them."""
+    with open(root / "data" / "processed" / "commune_status.csv", encoding="utf-8", newline="") as fh:
+        return {
+            int(r["province_code"]): f"{r['communes']} xã, phường: {r['green']} XANH, {r['yellow']} VÀNG, {r['red']} ĐỎ"
+            for r in csv.DictReader(fh)
+            if r["report_date"] == date
+        }
+
+
+@pytest.mark.slow
+def test_the_default_drilldown_covers_exactly_the_flagged_provinces(built_project, monkeypatch):
+    from helpers import api
+    from helpers.analysis import tasks as task_analysis
+    from helpers.tables import load_table
+
+    monkeypatch.setenv("BRIEFINGS_ROOT", str(built_project))
+    metrics = api.derived_metrics("2025-09-22")
+    flagged = metrics.loc[metrics["flagged"]].sort_values("residual_rank")["province_code"].astype(int).tolist()
+    assert len(flagged) >= 2, flagged  # the rule flags several provinces on 22/9: a real list
+    parts = drilldown_parts(built_project, "2025-09-22")
+    assert list(parts) == flagged  # every flagged province, no other, most below its predicted rate first
+    assert all(len(p) == DRILL_SECTIONS for p in parts.values()), {c: len(p) for c, p in parts.items()}
+    counts = commune_counts(built_project, "2025-09-22")
+    for code, province_parts in parts.items():
+        assert any(counts[code] in part for part in province_parts), (code, counts[code])
+    # a daily-readiness date flags nobody: the province with the most open tasks, said so
+    for date in ("2025-06-27", "2025-06-30"):
+        open_tasks = task_analysis.open_tasks_by_province(load_table("task_status", built_project / "data" / "processed"), date)
+        assert list(drilldown_parts(built_project, date)) == [int(open_tasks["province_code"].iloc[0])], date
+
+
+@pytest.mark.slow
+def test_two_province_flags_give_both_sections_and_an_unknown_one_exits_2(built_project, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(built_project, root, symlinks=True)
+    done = run_cli(root, "run", "--date", "22/9/2025", "--province", "Cao Bằng", "--province", "Thừa Thiên Huế")
+    assert done.returncode == 0, done.stdout + done.stderr
+    parts = drilldown_parts(root, "2025-09-22")
+    assert list(parts) == [4, 46] and all(len(p) == DRILL_SECTIONS for p in parts.values()), list(parts)
+    counts = commune_counts(root, "2025-09-22")
+    assert counts[4] in "".join(parts[4]) and counts[46] in "".join(parts[46])
+    assert counts[4] not in "".join(parts[46])  # each province's part has its own figures
+    drill = (root / "outputs" / "2025-09-22" / "province_drilldown.html").read_text(encoding="utf-8")
+    assert "theo tham số province: Cao Bằng (mã 4), Thành phố Huế (mã 46)" in drill, drill[:2000]
+
+    before = {p: p.read_bytes() for p in (root / "outputs" / "2025-09-22").iterdir() if p.is_file()}
+    done = run_cli(root, "run", "--date", "22/9/2025", "--province", "Huế", "--province", "Atlantis")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.strip().splitlines() == ["error: --province: expected a province name (e.g. 'Lạng Sơn') or official code, found 'Atlantis'"]
+    assert {p: p.read_bytes() for p in (root / "outputs" / "2025-09-22").iterdir() if p.is_file()} == before

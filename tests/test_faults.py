@@ -484,7 +484,7 @@ def test_report_text_is_escaped_in_the_html(built_project, tmp_path):
         assert ESCAPED_SCRIPT in html, f"{name}: the escaped obstacle text is not shown"
         assert ESCAPED_IMG in html, name
     drill = (root / "outputs" / DATE / "province_drilldown.html").read_text(encoding="utf-8")
-    assert "Phân tích chi tiết: Lạng Sơn" in drill  # the default province of 22/9
+    assert "<h3>Lạng Sơn (mã 20)</h3>" in drill  # flagged on 22/9: in the default drill-down
     index = (root / "outputs" / "index.html").read_text(encoding="utf-8")
     assert "<script" not in index.lower() and "<img src=x" not in index
 

@@ -102,7 +102,9 @@ def test_global_flags_are_accepted_before_and_after_the_subcommand():
     args = parser.parse_args(["list"])
     assert not args.debug and not args.quiet and args.log is None and args.on_failure is None
     args = parser.parse_args(["run", "--date", "22/9/2025", "--log", "x.log", "-p", "province=20", "--province", "Huế"])
-    assert args.date == ["2025-09-22"] and args.log == "x.log" and args.overrides == [("province", 20)] and args.province == "Huế"
+    assert args.date == ["2025-09-22"] and args.log == "x.log" and args.overrides == [("province", 20)] and args.province == ["Huế"]
+    args = parser.parse_args(["run", "--date", "22/9/2025", "--province", "Huế", "--province", "Cao Bằng"])
+    assert args.province == ["Huế", "Cao Bằng"]
 
 
 def test_version(capsys):

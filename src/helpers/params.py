@@ -91,13 +91,17 @@ class Thresholds(_Model):
     small_group_n: Annotated[int, Field(ge=1, le=34, strict=True)]
 
 
+ProvinceRef = Union[Annotated[int, Field(strict=True)], Annotated[str, Field(min_length=1, max_length=100, strict=True)]]
+
+
 class BriefingParams(_Model):
     report_date: IsoDate
     comparison_dates: Annotated[list[IsoDate], Field(max_length=31)]
     thresholds: Thresholds
     # Analyst notebook (province_drilldown): a name in any spelling the matcher knows, or
-    # the official code; None lets the notebook choose.
-    province: Optional[Union[Annotated[int, Field(strict=True)], Annotated[str, Field(min_length=1, max_length=100, strict=True)]]]
+    # the official code, or a list of them (at most the 34); None (or []) lets the notebook
+    # take the provinces the date flags.
+    province: Optional[Union[ProvinceRef, Annotated[list[ProvinceRef], Field(max_length=34)]]]
     # Seconds one notebook cell may run before the run counts as failed.
     cell_timeout_s: Annotated[int, Field(ge=10, le=3600, strict=True)]
     # Printed on every page of the PDF when the date's reports carry no marking of their own.
@@ -105,20 +109,28 @@ class BriefingParams(_Model):
 
     @field_validator("province")
     @classmethod
-    def _known_province(cls, value: int | str | None) -> int | str | None:
+    def _known_province(cls, value):
         """Resolved here, before any kernel starts (the notebook would fail with exit 1)."""
         if value is None:
             return value
         from helpers.ingest.provinces import by_code, lookup
 
-        if isinstance(value, int) or value.strip().isdigit():
-            try:
-                by_code(int(value))
-            except KeyError:
-                raise ValueError("an official province code (vietnam-provinces, 1-96)") from None
-        elif lookup(value) is None:
-            raise ValueError("one of the 34 province names (e.g. Lạng Sơn) or its official code")
+        for one in value if isinstance(value, list) else [value]:
+            if isinstance(one, int) or one.strip().isdigit():
+                try:
+                    by_code(int(one))
+                except KeyError:
+                    raise ValueError("an official province code (vietnam-provinces, 1-96)") from None
+            elif lookup(one) is None:
+                raise ValueError("one of the 34 province names (e.g. Lạng Sơn) or its official code")
         return value
+
+    @property
+    def provinces(self) -> list:
+        """``province`` as the drill-down notebook's ``provinces`` list (empty: the notebook chooses)."""
+        if self.province is None:
+            return []
+        return list(self.province) if isinstance(self.province, list) else [self.province]
 
     def notebook_parameters(self) -> dict[str, Any]:
         """Plain JSON-able dict (dates as ISO strings) for papermill (engine keys left out)."""

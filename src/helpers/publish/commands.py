@@ -116,7 +116,9 @@ def add_subcommands(subparsers) -> None:
     _add_run_options(run)
     run.add_argument("-p", "--parameter", dest="overrides", action="append", type=_override, default=[], metavar="KEY=VALUE",
                      help="override a parameter for this run (thresholds.green_pct_min=85; repeatable); outputs record it")
-    run.add_argument("--province", metavar="NAME", help="the province of the drill-down notebook (any spelling of its name, or its code)")
+    run.add_argument("--province", metavar="NAME", action="append",
+                     help="a province of the drill-down notebook (any spelling of its name, or its code; repeatable); "
+                          "by default every province the date flags 'ready but low'")
     run.set_defaults(func=cmd_run)
 
     lst = subparsers.add_parser("list", help="reporting dates, their data, params and last run")
@@ -134,18 +136,28 @@ def _error(exc: BaseException) -> int:
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
-    """The ``-p``/``--province`` overrides as one mapping (later ones win); the province is checked now."""
+    """The ``-p``/``--province`` overrides as one mapping (later ones win); the provinces are checked now."""
     out = dict(getattr(args, "overrides", None) or [])
-    province = getattr(args, "province", None)
-    if province is not None:
-        from helpers.report.drilldown import resolve_province
-
-        try:
-            resolve_province(province)
-        except BriefingsError:
-            raise InputError("--province", None, "a province name (e.g. 'Lạng Sơn') or official code", province) from None
-        out["province"] = province
+    provinces = getattr(args, "province", None) or []
+    for province in provinces:
+        if not _known_province(province):
+            raise InputError("--province", None, "a province name (e.g. 'Lạng Sơn') or official code", province)
+    if provinces:
+        out["province"] = list(provinces)
     return out
+
+
+def _known_province(text: str) -> bool:
+    """A name the matcher knows (any spelling) or an official code (``--province 20``)."""
+    from helpers.ingest.provinces import by_code, lookup
+
+    if not text.strip().isdigit():
+        return lookup(text) is not None
+    try:
+        by_code(int(text))
+    except KeyError:
+        return False
+    return True
 
 
 def _reporter(args: argparse.Namespace):

@@ -383,6 +383,8 @@ def kernel_pool(notebooks: Sequence[str]) -> Iterator[Mapping[str, Any] | None]:
 
 def _tasks(p: plan.DatePlan, notebooks: Sequence[str], staging: Path, tables_dir: Path, kernel_provisioner: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     params = p.loaded.notebook_parameters()
+    del params["province"]  # the drill-down notebook takes a list (params' one province or list)
+    params["provinces"] = p.loaded.params.provinces
     params["processed_dir"] = str(tables_dir)
     params["output_dir"] = str(staging)
     tasks = []

@@ -1,11 +1,15 @@
-"""The analyst notebook's content: one province in depth, and the data-quality findings of the date.
+"""The analyst notebook's content: provinces in depth, and the data-quality findings of the date.
 
 ``notebooks/province_drilldown.ipynb`` calls :class:`ProvinceDrilldown`, one cell per
-section, each followed by a cell tagged ``analyst`` showing the DataFrame behind it.
-The province comes from the ``province`` parameter (any spelling the matcher knows,
-or the code); when it is not set, the notebook explains the choice it makes from the
-data: the province most below its predicted online rate (plan-02 dates), or the one
-with the most open tasks (daily readiness dates).
+section, each followed by a cell tagged ``analyst`` showing the DataFrame behind it (the
+rows of every province analysed, each row naming its province). Each section has a part
+per province. The provinces come from the ``provinces`` parameter (names in any spelling
+the matcher knows, or codes); when it is empty, the notebook takes every province the
+date flags "ready but low" (:attr:`helpers.analysis.facts.DateFacts.flagged`, most below
+its predicted online rate first), and when the date flags none (a daily readiness date,
+or thresholds no province falls under) the one the data point to
+(:attr:`~helpers.analysis.facts.DateFacts.default_province`); the intro says which and why.
+One notebook run covers them all (one kernel per date, not per province).
 """
 
 from __future__ import annotations
@@ -20,7 +24,18 @@ from helpers.ingest.provinces import by_code, lookup
 from helpers.report.document import Briefing
 from helpers.report.formats import fmt_pct, vn_date
 from helpers.report.render import Html, absent, f_int, f_num2, f_pct, f_text, heading, join, para, table
-from helpers.report.wording import DEFAULT_PROVINCE_VI, OBSTACLE_KIND_VI, QUADRANT_LABELS_VI, SCOPE_VI, SYSTEM_VI, THEME_LABELS_VI
+from helpers.report.wording import (
+    DEFAULT_PROVINCE_VI,
+    DRILLDOWN_CHOICE_VI,
+    DRILLDOWN_PROVINCE_VI,
+    DRILLDOWN_SECTION_VI,
+    DRILLDOWN_TITLE_VI,
+    OBSTACLE_KIND_VI,
+    QUADRANT_LABELS_VI,
+    SCOPE_VI,
+    SYSTEM_VI,
+    THEME_LABELS_VI,
+)
 
 
 def resolve_province(value) -> int:
@@ -38,74 +53,128 @@ def resolve_province(value) -> int:
     return code
 
 
-class ProvinceDrilldown(Briefing):
-    """One province of one date; the sections of the briefing's header and footnotes are shared."""
+def province_list(value) -> list:
+    """The ``provinces`` parameter as a list: None or "" is empty, one name or code a list of one."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
 
-    def __init__(self, report_date: str, province=None, thresholds: dict | None = None, processed_dir=None, comparison_dates=()):
+
+class ProvinceDrilldown(Briefing):
+    """Provinces of one date; the sections of the briefing's header and footnotes are shared.
+
+    ``provinces``: names or codes (or one of them); empty chooses from the data (see the
+    module's docstring). Each section method renders every province's part; given a
+    ``code``, only that province's. Each ``*_frame`` method returns the rows of every
+    province (``province_code`` and ``province_name`` first), or of ``code``'s only."""
+
+    def __init__(self, report_date: str, provinces=None, thresholds: dict | None = None, processed_dir=None, comparison_dates=()):
         super().__init__(report_date, thresholds, processed_dir, comparison_dates)
-        self.province_param = province
+        self.provinces_param = province_list(provinces)
 
     @cached_property
-    def code(self) -> int:
-        if self.province_param not in (None, ""):
-            return resolve_province(self.province_param)
-        return self._default_choice()[0]
-
-    def _default_choice(self) -> tuple[int, str]:
+    def choice(self) -> tuple[list[int], str]:
+        """(codes, why): why is ``"param"``, ``"flagged"``, or a :data:`DEFAULT_PROVINCE_VI` key."""
+        if self.provinces_param:
+            return list(dict.fromkeys(resolve_province(p) for p in self.provinces_param)), "param"
+        if self.facts.has(PLAN02):
+            flagged = [int(c) for c in self.facts.flagged["province_code"]]
+            if flagged:
+                return flagged, "flagged"
         code, why = self.facts.default_province
-        return code, DEFAULT_PROVINCE_VI[why]
+        return [code], why
+
+    @property
+    def codes(self) -> list[int]:
+        """The provinces analysed, in the order the sections show them."""
+        return self.choice[0]
+
+    @property
+    def code(self) -> int:
+        """The first province analysed."""
+        return self.codes[0]
 
     def _cite(self, part: str) -> Html:
         return self.sources.cite(PLAN02, part, self.report_date)
 
+    def _label(self, code: int) -> str:
+        return DRILLDOWN_PROVINCE_VI.format(name=self.facts.full_names[code], code=code)
+
     def intro(self) -> Html:
-        name = self.facts.full_names[self.code]
-        if self.province_param in (None, ""):
-            why = self._default_choice()[1]
-            text = f"Tỉnh được phân tích: {name} (mã {self.code}). Tham số province chưa được đặt, nên sổ tay chọn {why}; đặt province trong params để phân tích tỉnh khác."
+        codes, why = self.choice
+        names = ", ".join(self._label(c) for c in codes)
+        if why in DRILLDOWN_CHOICE_VI:
+            text = DRILLDOWN_CHOICE_VI[why].format(names=names, n=len(codes))
         else:
-            text = f"Tỉnh được phân tích: {name} (mã {self.code}), theo tham số province = “{self.province_param}”."
-        return join([heading(1, f"Phân tích chi tiết: {name} — ngày {vn_date(self.report_date)}"), para(text)])
+            text = DRILLDOWN_CHOICE_VI["fallback"].format(names=names, why=DEFAULT_PROVINCE_VI[why])
+        return join([heading(1, DRILLDOWN_TITLE_VI.format(date=vn_date(self.report_date))), para(text)])
+
+    def _section(self, key: str, part, code: int | None) -> Html:
+        """The section ``key``: ``part(code)`` under each province's name (or ``code``'s only)."""
+        codes = self.codes if code is None else [code]
+        parts = [heading(2, DRILLDOWN_SECTION_VI[key])]
+        for c in codes:
+            parts += [heading(3, self._label(c)), part(c)]
+        return join(parts)
+
+    def _frames(self, frame, code: int | None) -> pd.DataFrame | None:
+        """``frame(code)`` of every province analysed (or ``code``'s), each row naming its province."""
+        codes = self.codes if code is None else [code]
+        found = []
+        for c in codes:
+            f = frame(c)
+            if f is None:
+                continue
+            f = f.drop(columns=[k for k in ("province_code", "province_name") if k in f.columns])
+            f.insert(0, "province_name", self.facts.full_names[c])
+            f.insert(0, "province_code", c)
+            found.append(f)
+        if not found:
+            return None
+        return pd.concat(found, ignore_index=True) if len(found) > 1 else found[0].reset_index(drop=True)
 
     # ---- tasks of the daily reports ------------------------------------------------------------
-    def tasks_frame(self) -> pd.DataFrame | None:
-        """The province's tasks not done on at least one daily report up to this date."""
-        history = self.facts.province_task_history(self.code)
+    def tasks_frame(self, code: int | None = None) -> pd.DataFrame | None:
+        """The provinces' tasks not done on at least one daily report up to this date."""
+        return self._frames(self._open_tasks, code)
+
+    def _open_tasks(self, code: int) -> pd.DataFrame | None:
+        history = self.facts.province_task_history(code)
         return None if history is None else history[0]
 
-    def tasks(self) -> Html:
-        head = heading(2, "Nhiệm vụ chưa hoàn thành (báo cáo ngày của Bộ KH&CN)")
-        history = self.facts.province_task_history(self.code)
+    def tasks(self, code: int | None = None) -> Html:
+        return self._section("tasks", self._tasks_part, code)
+
+    def _tasks_part(self, code: int) -> Html:
+        history = self.facts.province_task_history(code)
         if history is None:
-            return join([head, absent("Không có báo cáo ngày của Bộ KH&CN đến ngày này.")])
+            return absent("Không có báo cáo ngày của Bộ KH&CN đến ngày này.")
         open_any, dates = history
         if open_any.empty:
-            return join([head, para(f"{self.facts.short(self.code)} đã hoàn thành mọi nhiệm vụ ở các ngày báo cáo: " + ", ".join(vn_date(d) for d in dates) + ".")])
+            return para(f"{self.facts.short(code)} đã hoàn thành mọi nhiệm vụ ở các ngày báo cáo: " + ", ".join(vn_date(d) for d in dates) + ".")
         shown = open_any.assign(**{d: open_any[d].map(lambda v: "Đã xong" if v == 1 else "Chưa xong") for d in dates})
         cite = self.sources.cite(DAILY, "Phụ lục: tiến độ từng nhiệm vụ theo tỉnh", dates[-1])
-        return join(
-            [
-                head,
-                table(shown, [("task_id", "Số hiệu", f_text), ("task", "Nhiệm vụ", f_text)] + [(d, vn_date(d), f_text) for d in dates], caption="Các nhiệm vụ có ít nhất một ngày chưa xong", cite=cite),
-            ]
-        )
+        return table(shown, [("task_id", "Số hiệu", f_text), ("task", "Nhiệm vụ", f_text)] + [(d, vn_date(d), f_text) for d in dates], caption="Các nhiệm vụ có ít nhất một ngày chưa xong", cite=cite)
 
     # ---- plan-02 ------------------------------------------------------------------------------
-    def communes_frame(self) -> pd.DataFrame | None:
-        """The province's appendix-5 indicators against the median and minimum of the 34."""
-        return self.facts.province_indicators(self.code)
+    def communes_frame(self, code: int | None = None) -> pd.DataFrame | None:
+        """The provinces' appendix-5 indicators against the median and minimum of the 34."""
+        return self._frames(self.facts.province_indicators, code)
 
-    def communes(self) -> Html:
-        head = heading(2, "Xã, phường và hạ tầng (báo cáo Kế hoạch 02)")
-        frame = self.communes_frame()
+    def communes(self, code: int | None = None) -> Html:
+        return self._section("communes", self._communes_part, code)
+
+    def _communes_part(self, code: int) -> Html:
+        frame = self.facts.province_indicators(code)
         if frame is None:
-            return join([head, absent("Ngày này không có báo cáo Kế hoạch 02.")])
-        status = self.facts.coverage.by_province.set_index("province_code").loc[self.code]
-        index = self.facts.readiness.set_index("province_code").loc[self.code]
+            return absent("Ngày này không có báo cáo Kế hoạch 02.")
+        status = self.facts.coverage.by_province.set_index("province_code").loc[code]
+        index = self.facts.readiness.set_index("province_code").loc[code]
         cite4, cite5 = self._cite("Phụ lục 4"), self._cite("Phụ lục 5")
         return join(
             [
-                head,
                 para(
                     f"{int(status['communes'])} xã, phường: {int(status['green'])} XANH, {int(status['yellow'])} VÀNG, {int(status['red'])} ĐỎ "
                     f"({fmt_pct(status['green_pct'])} XANH). Chỉ số sẵn sàng hạ tầng: {f_num2(index['readiness_index'])}.",
@@ -114,7 +183,7 @@ class ProvinceDrilldown(Briefing):
                 ),
                 table(
                     frame,
-                    [("indicator_id", "Mã", f_text), ("indicator", "Chỉ tiêu", f_text), ("province", self.facts.short(self.code), f_pct), ("median", "Trung vị 34 tỉnh", f_pct), ("min", "Thấp nhất", f_pct), ("gap", "Chênh so với trung vị (điểm %)", f_num2)],
+                    [("indicator_id", "Mã", f_text), ("indicator", "Chỉ tiêu", f_text), ("province", self.facts.short(code), f_pct), ("median", "Trung vị 34 tỉnh", f_pct), ("min", "Thấp nhất", f_pct), ("gap", "Chênh so với trung vị (điểm %)", f_num2)],
                     caption="Chỉ tiêu hiện trạng xã, phường (Phụ lục 5)",
                     cite=cite5,
                     numeric=("province", "median", "min", "gap"),
@@ -123,26 +192,27 @@ class ProvinceDrilldown(Briefing):
             ]
         )
 
-    def uptake_frame(self) -> pd.DataFrame | None:
-        """The province's dossiers by period and level (appendix 8)."""
-        return self.facts.province_dossiers(self.code)
+    def uptake_frame(self, code: int | None = None) -> pd.DataFrame | None:
+        """The provinces' dossiers by period and level (appendix 8)."""
+        return self._frames(self.facts.province_dossiers, code)
 
-    def uptake(self) -> Html:
-        head = heading(2, "Hồ sơ trực tuyến")
-        mine = self.uptake_frame()
+    def uptake(self, code: int | None = None) -> Html:
+        return self._section("uptake", self._uptake_part, code)
+
+    def _uptake_part(self, code: int) -> Html:
+        mine = self.facts.province_dossiers(code)
         if mine is None:
-            return join([head, absent("Ngày này không có số liệu hồ sơ trực tuyến.")])
+            return absent("Ngày này không có số liệu hồ sơ trực tuyến.")
         mine = mine.assign(
             period=[f"{vn_date(a)}–{vn_date(b)}" for a, b in zip(mine["period_start"], mine["period_end"])],
             scope_vi=mine["scope"].map(SCOPE_VI),
         )
         f = self.facts
-        rank = f.rates_all.set_index("province_code").loc[self.code]
-        row = f.ready_but_low.table.set_index("province_code").loc[self.code]
+        rank = f.rates_all.set_index("province_code").loc[code]
+        row = f.ready_but_low.table.set_index("province_code").loc[code]
         cite = self._cite("Phụ lục 8")
         return join(
             [
-                head,
                 para(
                     f"Tỷ lệ nộp trực tuyến lũy kế {fmt_pct(rank['online_rate_pct'])}, hạng {int(rank['rank'])}/{len(f.rates_all)} (mức cả nước {fmt_pct(f.national_rate)}). "
                     f"Theo độ sẵn sàng, mức dự báo là {fmt_pct(row['predicted_rate_pct'])}; chênh {f_num2(row['residual_pts'])} điểm %. "
@@ -160,15 +230,17 @@ class ProvinceDrilldown(Briefing):
         )
 
     # ---- obstacles, vendors, data quality --------------------------------------------------------
-    def obstacles_frame(self) -> pd.DataFrame:
-        """Every obstacle and proposal the province reported on this date, with its themes."""
-        return self.facts.province_obstacles(self.code)
+    def obstacles_frame(self, code: int | None = None) -> pd.DataFrame:
+        """Every obstacle and proposal the provinces reported on this date, with its themes."""
+        return self._frames(self.facts.province_obstacles, code)
 
-    def obstacles(self) -> Html:
-        head = heading(2, "Vướng mắc và đề xuất được báo cáo")
-        mine = self.obstacles_frame()
+    def obstacles(self, code: int | None = None) -> Html:
+        return self._section("obstacles", self._obstacles_part, code)
+
+    def _obstacles_part(self, code: int) -> Html:
+        mine = self.facts.province_obstacles(code)
         if mine.empty:
-            return join([head, absent("Báo cáo của ngày này không ghi vướng mắc nào của tỉnh.")])
+            return absent("Báo cáo của ngày này không ghi vướng mắc nào của tỉnh.")
         frame = mine.assign(
             themes_vi=[", ".join(THEME_LABELS_VI[t] for t in joined.split(", ")) for joined in mine["themes"]],
             kind_vi=mine["kind"].map(OBSTACLE_KIND_VI),
@@ -177,7 +249,6 @@ class ProvinceDrilldown(Briefing):
         kind = PLAN02 if self.facts.has(PLAN02) else DAILY
         return join(
             [
-                head,
                 para(f"{len(frame)} ý; nhóm chủ đề theo quy tắc từ khóa của mục “Hạ tầng sẵn sàng nhưng ít nộp trực tuyến” trong bản tin."),
                 table(
                     frame,
@@ -189,17 +260,16 @@ class ProvinceDrilldown(Briefing):
             ]
         )
 
-    def vendors_frame(self) -> pd.DataFrame:
-        return self.facts.province_vendors(self.code)
+    def vendors_frame(self, code: int | None = None) -> pd.DataFrame:
+        """The vendors of the provinces' five information systems."""
+        return self._frames(self.facts.province_vendors, code)
 
-    def vendors(self) -> Html:
-        mine = self.vendors_frame().assign(system_vi=lambda f: f["system"].map(SYSTEM_VI))
-        return join(
-            [
-                heading(2, "Nhà cung cấp 5 hệ thống thông tin"),
-                table(mine, [("system_vi", "Hệ thống", f_text), ("vendor", "Nhà cung cấp", f_text)], cite=self.sources.cite("vendor_summary", "mục 1.1")),
-            ]
-        )
+    def vendors(self, code: int | None = None) -> Html:
+        return self._section("vendors", self._vendors_part, code)
+
+    def _vendors_part(self, code: int) -> Html:
+        mine = self.facts.province_vendors(code).assign(system_vi=lambda f: f["system"].map(SYSTEM_VI))
+        return table(mine, [("system_vi", "Hệ thống", f_text), ("vendor", "Nhà cung cấp", f_text)], cite=self.sources.cite("vendor_summary", "mục 1.1"))
 
     def data_quality(self) -> Html:
         """Every finding about the documents of this date, with its technical detail.

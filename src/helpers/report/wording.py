@@ -349,3 +349,32 @@ def theme_rule_quality_vi() -> str:
         f"(“đúng” = tỷ lệ ý quy tắc xếp vào nhóm mà người đọc cũng xếp; “tìm thấy” = tỷ lệ ý người đọc xếp vào nhóm mà quy tắc cũng tìm ra): "
         + "; ".join(parts) + "."
     )
+
+
+# ---- the analyst drill-down of several provinces (helpers.report.drilldown) ----------------------
+# The notebook's title; {date} is the reporting date as Vietnamese write it.
+DRILLDOWN_TITLE_VI = "Phân tích chi tiết theo tỉnh — ngày {date}"
+# Why these provinces: {names} lists them ("Lạng Sơn (mã 20), Sơn La (mã 14)"), {n} counts
+# them, {why} is a DEFAULT_PROVINCE_VI reason.
+DRILLDOWN_CHOICE_VI = {
+    "param": "Tỉnh được phân tích theo tham số province: {names}.",
+    "flagged": (
+        "Tham số province chưa được đặt, nên sổ tay phân tích {n} tỉnh có hạ tầng sẵn sàng nhưng ít nộp trực tuyến "
+        "(theo quy tắc và ngưỡng của mục cùng tên trong bản tin), tỉnh thấp hơn mức dự báo nhiều nhất trước: {names}. "
+        "Đặt province trong params (hoặc --province) để phân tích tỉnh khác."
+    ),
+    "fallback": (
+        "Tham số province chưa được đặt và ngày này không có tỉnh nào có hạ tầng sẵn sàng nhưng ít nộp trực tuyến, "
+        "nên sổ tay chọn {why}: {names}. Đặt province trong params (hoặc --province) để phân tích tỉnh khác."
+    ),
+}
+# One province inside a section: its full name and official code.
+DRILLDOWN_PROVINCE_VI = "{name} (mã {code})"
+# The drill-down's sections, in the notebook's order.
+DRILLDOWN_SECTION_VI = {
+    "tasks": "Nhiệm vụ chưa hoàn thành (báo cáo ngày của Bộ KH&CN)",
+    "communes": "Xã, phường và hạ tầng (báo cáo Kế hoạch 02)",
+    "uptake": "Hồ sơ trực tuyến",
+    "obstacles": "Vướng mắc và đề xuất được báo cáo",
+    "vendors": "Nhà cung cấp 5 hệ thống thông tin",
+}

@@ -6,10 +6,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import importlib.util
+import json
 import os
 import random
 import re
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -199,3 +203,102 @@ def test_two_province_flags_give_both_sections_and_an_unknown_one_exits_2(built_
     assert done.returncode == 2, done.stdout + done.stderr
     assert done.stderr.strip().splitlines() == ["error: --province: expected a province name (e.g. 'Lạng Sơn') or official code, found 'Atlantis'"]
     assert {p: p.read_bytes() for p in (root / "outputs" / "2025-09-22").iterdir() if p.is_file()} == before
+
+
+# --------------------------------------------------------------------------- the no-op build's stamp
+
+
+def age(root: Path, seconds: float = 120) -> None:
+    """Every file and folder under ``root`` last modified ``seconds`` ago (a copy is new)."""
+    then = time.time() - seconds
+    for path in [root, *root.rglob("*")]:
+        os.utime(path, (then, then), follow_symlinks=False)
+
+
+@pytest.fixture()
+def small_root(tmp_path, monkeypatch) -> Path:
+    root = tmp_path / "root"
+    for folder in ("data/raw", "data/processed", "params", "notebooks", "outputs/2025-09-22/provinces"):
+        (root / folder).mkdir(parents=True)
+    write(root / "data" / "raw" / "plan02_report_2025-09-22.txt", "report\n")
+    write(root / "data" / "processed" / "reports.csv", "report_date,kind\n2025-09-22,plan02\n")
+    write(root / "params" / "defaults.yaml", "province: null\n")
+    write(root / "notebooks" / "briefing.ipynb", "{}\n")
+    write(root / "outputs" / "manifest.json", "{}\n")
+    write(root / "outputs" / "2025-09-22" / "briefing.html", "<html></html>\n")
+    write(root / "outputs" / "2025-09-22" / "provinces" / "20.html", "<html></html>\n")
+    monkeypatch.setenv("BRIEFINGS_ROOT", str(root))
+    age(root)
+    return root
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "a new report", "a table rewritten", "a params file touched", "a notebook edited", "an output removed",
+        "a date folder added", "a staging folder left", "a BRIEFINGS_ setting",
+    ],
+)
+def test_the_noop_stamp_sees_every_change_a_build_reads(small_root, monkeypatch, change):
+    from helpers.publish import noop
+
+    before, _ = noop.state_key()
+    assert noop.state_key()[0] == before  # stable
+    if change == "a new report":
+        write(small_root / "data" / "raw" / "plan02_report_2025-09-23.txt", "report\n")
+    elif change == "a table rewritten":
+        write(small_root / "data" / "processed" / "reports.csv", "report_date,kind\n2025-09-22,plan02\n2025-09-23,plan02\n")
+    elif change == "a params file touched":
+        os.utime(small_root / "params" / "defaults.yaml")
+    elif change == "a notebook edited":
+        write(small_root / "notebooks" / "briefing.ipynb", "{ }\n")
+    elif change == "an output removed":
+        (small_root / "outputs" / "2025-09-22" / "provinces" / "20.html").unlink()
+    elif change == "a date folder added":
+        (small_root / "outputs" / "2025-09-23").mkdir()
+    elif change == "a staging folder left":
+        (small_root / "outputs" / ".2025-09-22.new-build").mkdir()
+    else:
+        monkeypatch.setenv("BRIEFINGS_PDF", "0")
+    assert noop.state_key()[0] != before, change
+
+
+def test_the_noop_stamp_ignores_what_every_run_writes_and_doubts_young_files(small_root):
+    from helpers.publish import noop
+
+    before, _ = noop.state_key()
+    write(small_root / "outputs" / "history.jsonl", "{}\n")
+    write(small_root / "outputs" / ".2025-09-22.lock", "123\n")
+    write(small_root / "outputs" / ".cache" / "table-rows.json", "{}\n")
+    snap = small_root / "outputs" / ".tables.abc"
+    snap.mkdir()
+    snap.rmdir()
+    assert noop.state_key()[0] == before
+
+    noop.record(["ingest: data/processed is up to date"], ["2025-09-22"])
+    seen: list[str] = []
+    assert noop.try_noop(False, seen.append)
+    assert seen[0] == "ingest: data/processed is up to date" and seen[1].startswith("briefings: all 1 dates up to date (")
+    write(small_root / "params" / "2025-09-22.yaml", "report_date: 2025-09-22\n")  # just now: the stamp no longer holds
+    assert not noop.try_noop(False, seen.append)
+    noop.record([], ["2025-09-22"])  # a file modified within RACY_NS: no stamp at all
+    assert not noop.stamp_path().exists()
+
+
+@pytest.mark.slow
+def test_a_second_noop_build_takes_the_stamp_and_prints_the_same(built_project, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(built_project, root, symlinks=True)
+    age(root)
+    probe = "import sys; from helpers.cli import main; code = main(sys.argv[1:]); print('pydantic imported:', 'pydantic' in sys.modules); sys.exit(code)"
+    env = {**os.environ, "BRIEFINGS_ROOT": str(root)}
+    runs = [subprocess.run([sys.executable, "-c", probe, "build"], capture_output=True, text=True, env=env, timeout=300) for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0], [r.stdout + r.stderr for r in runs]
+    full, fast = (r.stdout.splitlines() for r in runs)
+    assert full[-1] == "pydantic imported: True" and fast[-1] == "pydantic imported: False"
+    drop_time = lambda lines: [re.sub(r"\(\d+\.\d\d s\)$", "", line) for line in lines[:-1]]  # noqa: E731
+    assert drop_time(full) == drop_time(fast) and len(full) == 6, full  # ingest, 3 dates, the summary, the probe
+    unchanged = [json.loads(line)["unchanged"] for line in (root / "outputs" / "history.jsonl").read_text(encoding="utf-8").splitlines()[-2:]]
+    assert unchanged == [["2025-06-27", "2025-06-30", "2025-09-22"]] * 2
+    forced = run_cli(root, "build", "--force", "--quiet", "--jobs", "2")  # --force never trusts the stamp
+    assert forced.returncode == 0 and "published" in forced.stdout, forced.stdout + forced.stderr

@@ -160,21 +160,31 @@ def _known_province(text: str) -> bool:
     return True
 
 
-def _reporter(args: argparse.Namespace):
-    """Progress on stdout, problems on stderr; with --quiet only problems (changes are printed after)."""
+def _reporter(args: argparse.Namespace, progress: list[str] | None = None):
+    """Progress on stdout, problems on stderr; with --quiet only problems (changes are printed after).
+    ``progress`` collects the progress lines, printed or not."""
     from helpers.publish.runner import Reporter
 
-    if getattr(args, "quiet", False):
-        return Reporter(out=lambda line: None)
-    return Reporter()
+    quiet = getattr(args, "quiet", False)
+
+    def out(line: str) -> None:
+        if progress is not None:
+            progress.append(line)
+        if not quiet:
+            print(line, flush=True)
+
+    return Reporter(out=out)
 
 
-def _run(dates, all_dates: bool, args: argparse.Namespace, ingested_tables=None) -> int:
+def _run(dates, all_dates: bool, args: argparse.Namespace, ingested_tables=None, progress: list[str] | None = None, outcome: list | None = None) -> int:
+    """Build ``dates`` (or all); ``outcome`` receives the run's summary."""
     from helpers.publish.runner import run_dates
 
     quiet = getattr(args, "quiet", False)
     summary = run_dates(dates, all_dates=all_dates, force=args.force, jobs=args.jobs, wait=not args.no_wait,
-                        reporter=_reporter(args), overrides=_overrides(args), ingested_tables=ingested_tables)
+                        reporter=_reporter(args, progress), overrides=_overrides(args), ingested_tables=ingested_tables)
+    if outcome is not None:
+        outcome.append(summary)
     if quiet:
         for date in summary.ran:
             revision = summary.records.get(date, {}).get("revision")
@@ -203,14 +213,21 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from helpers.publish import noop
+
+    quiet = getattr(args, "quiet", False)
+    # nothing changed since the last build found every date up to date: done in milliseconds
+    if not args.force and noop.try_noop(quiet, lambda line: print(line, flush=True)):
+        return ExitCode.OK
     try:
         from helpers.ingest.run import run_ingest
 
         result = run_ingest()
-        quiet = getattr(args, "quiet", False)
+        progress: list[str] = []
         if getattr(result, "skipped", False):
+            progress.append("ingest: data/processed is up to date")
             if not quiet:
-                print("ingest: data/processed is up to date", flush=True)
+                print(progress[-1], flush=True)
         else:
             print(f"ingest: data/processed rebuilt from {len(result.reports)} reports in {result.seconds:.2f} s", flush=True)
         new_dates = list(getattr(result, "new_dates", []) or [])
@@ -221,9 +238,15 @@ def cmd_build(args: argparse.Namespace) -> int:
             from helpers.ingest.record import recorded_hashes
 
             ingested_tables = recorded_hashes()
-        status = _run(None, True, args, ingested_tables)
+        outcome: list = []
+        status = _run(None, True, args, ingested_tables, progress, outcome)
         for item in result.set_aside:  # the other reports were ingested and briefed
             print(f"error: set aside: {item['error']}", file=sys.stderr, flush=True)
+        summary = outcome[0]
+        if result.skipped and not result.set_aside and not args.force and status == ExitCode.OK and summary.skipped and not summary.planned:
+            noop.record(progress, summary.skipped)  # a clean no-op: the next one can trust the stamp
+        else:
+            noop.forget()
         return status or (ExitCode.BAD_INPUT if result.set_aside else ExitCode.OK)
     except BriefingsError as exc:
         return _error(exc)

@@ -103,7 +103,17 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
 
     Writes ``<staging>/<name>.ipynb`` and ``<name>.html``; on failure the executed
     notebook goes to ``<staging>/failed/<name>.ipynb`` instead. Never raises for a
-    notebook or export problem: the result says what happened."""
+    notebook or export problem: the result says what happened. A full disk raises
+    (an OSError naming the date and notebook): the run stops."""
+    try:
+        return _run_task(task)
+    except OSError as exc:
+        if is_no_space(exc) and task["date"] not in (exc.strerror or ""):
+            raise _no_space(exc, f"{task['date']} {task['name']}.ipynb") from None
+        raise
+
+
+def _run_task(task: dict[str, Any]) -> dict[str, Any]:
     from helpers.publish import execute
     from helpers.publish import export
 
@@ -439,7 +449,12 @@ def _run_plans(plans: list[plan.DatePlan], notebooks: Sequence[str], hasher: pla
         results[date].append(result)
         pending[date] -= 1
         if pending[date] == 0:
-            _finalize(by_date[date], notebooks, hasher, results[date], time.perf_counter() - date_started[date], rep, summary)
+            try:
+                _finalize(by_date[date], notebooks, hasher, results[date], time.perf_counter() - date_started[date], rep, summary)
+            except OSError as exc:
+                if is_no_space(exc) and date not in (exc.strerror or ""):
+                    raise _no_space(exc, f"{date}, publishing") from None
+                raise
 
     now = time.perf_counter()
     for p in plans:

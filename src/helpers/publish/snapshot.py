@@ -100,9 +100,9 @@ FORCE_REPAIR = "run 'briefings ingest --force' to rebuild the tables from data/r
 def verify_against_raw(snap: TablesSnapshot, raw_dir: Path | None = None, processed: Path | None = None) -> None:
     """The snapshot's tables are what the reports its ingest record names parse to, byte for
     byte; else one InputError naming the first table that differs (or the report or record
-    that makes the comparison impossible). Writes only inside the snapshot folder."""
+    that makes the comparison impossible). Writes nothing."""
     from helpers.ingest.record import RECORD_FILE
-    from helpers.ingest.run import build_tables, fingerprint, raw_files, write_tables
+    from helpers.ingest.run import build_tables, fingerprint, raw_files
 
     raw_dir = raw_dir or config.raw_dir()
     processed = processed or config.processed_dir()
@@ -123,11 +123,8 @@ def verify_against_raw(snap: TablesSnapshot, raw_dir: Path | None = None, proces
     if state["fingerprint"] != record["fingerprint"]:
         raise InputError(shown_record, None, f"tables ingested by the parsers and registry installed now ({FORCE_REPAIR})", "an ingest by other code")
     tables = build_tables(files, with_set_aside=True)[0]
-    derived_dir = snap.path / ".derived"
-    derived_dir.mkdir()
-    write_tables(tables, derived_dir)  # the ingest's own serialization
-    derived = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(derived_dir.glob("*.csv"))}
-    shutil.rmtree(derived_dir, ignore_errors=True)
+    # serialized as helpers.ingest.run.write_tables writes them, in memory (a check writes nothing)
+    derived = {f"{name}.csv": hashlib.sha256(frame.to_csv(index=False, lineterminator="\n").encode("utf-8")).hexdigest() for name, frame in tables.items()}
     for name in sorted(set(derived) | set(snap.hashes)):
         shown = config.relative_to_root(processed / name)
         if name not in snap.hashes:

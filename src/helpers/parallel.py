@@ -39,12 +39,11 @@ def release_freed_memory() -> None:
     main process; without this its freed heap (about 100 MB at 100 reports) stays
     resident for the whole build and in every worker forked from it."""
     import ctypes
-    import ctypes.util
     import gc
 
     gc.collect()
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc = ctypes.CDLL("libc.so.6")  # by name: find_library would start ldconfig
         libc.malloc_trim(0)
     except (OSError, AttributeError):  # not glibc: nothing to trim
         pass

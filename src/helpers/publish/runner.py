@@ -307,6 +307,9 @@ def _build(
     # record (bad input, exit 2, before any kernel starts); a no-op run never pays for this.
     if ingested_tables is None or dict(ingested_tables) != snap.hashes:
         snapshot.verify_against_raw(snap)
+        from helpers.parallel import release_freed_memory
+
+        release_freed_memory()  # the parse's heap, before the workers fork from this process
 
     # Start the kernel pool first, if a plug-in offers one (it prepares
     # kernels while this process loads papermill/nbconvert and compiles the HTML template

@@ -1,8 +1,9 @@
 """The ``briefings`` command (also ``python -m helpers``).
 
-Every error reaches the user as one line on stderr and a non-zero exit code:
-2 bad input or parameters, 1 a notebook failed, 3 another run holds the lock,
-70 an internal error (``--debug`` shows its traceback).
+Every error reaches the user as one line on stderr and a non-zero exit code
+(:class:`helpers.errors.ExitCode`): 2 bad input or parameters, 1 a notebook failed,
+3 another run holds the lock, 70 an internal error (``--debug`` shows its traceback),
+74 a full disk (met by the command, a notebook cell or the writing of outputs).
 """
 
 from __future__ import annotations

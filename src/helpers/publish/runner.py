@@ -305,8 +305,11 @@ def _build(
 
     # Something runs: never from tables forged together with their hashes in the ingest
     # record (bad input, exit 2, before any kernel starts); a no-op run never pays for this.
-    if ingested_tables is None or dict(ingested_tables) != snap.hashes:
+    if ingested_tables is not None and dict(ingested_tables) == snap.hashes:
+        snapshot.remember_verified(snap)  # parsed from data/raw by this process just now
+    elif not snapshot.already_verified(snap):
         snapshot.verify_against_raw(snap)
+        snapshot.remember_verified(snap)
         from helpers.parallel import release_freed_memory
 
         release_freed_memory()  # the parse's heap, before the workers fork from this process

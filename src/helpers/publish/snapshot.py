@@ -14,8 +14,10 @@ forgery within the schema (more GREEN communes than the province has) passes str
 validation too. So before a run that has something to build starts any kernel,
 :func:`verify_against_raw` parses the reports the record names again and compares the
 tables they give with the snapshot, byte for byte (~1 s for the five real reports, the
-cost of an ingest without its writes; a run right after its own ingest skips it, and a
-no-op run never gets there). A difference is refused with one line naming the table.
+cost of an ingest without its writes, ~10 s of CPU at 100 reports); a run right after
+its own ingest skips it, so does a run whose tables are the ones last found equal
+(``outputs/.cache/verified-tables.json``: paid once per change of the tables), and a
+no-op run never gets there. A difference is refused with one line naming the table.
 """
 
 from __future__ import annotations
@@ -95,6 +97,35 @@ def take_snapshot(processed: Path | None = None) -> TablesSnapshot:
 
 
 FORCE_REPAIR = "run 'briefings ingest --force' to rebuild the tables from data/raw"
+VERIFIED = Path(".cache") / "verified-tables.json"  # under outputs/: the tables last found equal to what data/raw gives
+
+
+def _verified_state(snap: TablesSnapshot) -> dict:
+    return {"fingerprint": snap.record.get("fingerprint"), "tables": dict(sorted(snap.hashes.items()))}
+
+
+def already_verified(snap: TablesSnapshot) -> bool:
+    """The snapshot's tables are the ones the last check against data/raw (or this build's own
+    ingest) found, from the same reports and parsers: no need to parse them again."""
+    import json
+
+    try:
+        seen = json.loads((folders.outputs_dir() / VERIFIED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return seen == _verified_state(snap)
+
+
+def remember_verified(snap: TablesSnapshot) -> None:
+    """Record that the snapshot's tables are what data/raw gives (best effort: a cache)."""
+    import json
+
+    from helpers.atomic import write_text_atomic
+
+    try:
+        write_text_atomic(folders.outputs_dir() / VERIFIED, json.dumps(_verified_state(snap), sort_keys=True))
+    except OSError:
+        pass
 
 
 def verify_against_raw(snap: TablesSnapshot, raw_dir: Path | None = None, processed: Path | None = None) -> None:

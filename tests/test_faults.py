@@ -631,6 +631,19 @@ def test_forged_table_and_record_are_refused_before_any_kernel(built_project, tm
     assert published_files(root) == before
 
 
+def test_tables_found_equal_to_data_raw_are_not_parsed_again(built_project, tmp_path):
+    """The check against data/raw is paid once per change of the tables (the build's own ingest counts)."""
+    root = copy_built(built_project, tmp_path)
+    probe = "import sys; from helpers.cli import main; code = main(sys.argv[1:]); print('parsed data/raw:', 'helpers.ingest.run' in sys.modules); sys.exit(code)"
+    env = {**os.environ, "BRIEFINGS_ROOT": str(root)}
+    done = subprocess.run([sys.executable, "-c", probe, "run", "--date", DATE, "--force"], capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0 and done.stdout.splitlines()[-1] == "parsed data/raw: False", done.stdout + done.stderr
+    (root / "outputs" / ".cache" / "verified-tables.json").unlink()  # forgotten: checked again, then remembered
+    for parsed in (True, False):
+        done = subprocess.run([sys.executable, "-c", probe, "run", "--date", DATE, "--force"], capture_output=True, text=True, env=env, timeout=600)
+        assert done.returncode == 0 and done.stdout.splitlines()[-1] == f"parsed data/raw: {parsed}", done.stdout + done.stderr
+
+
 # --------------------------------------------------------------------------- files the program wrote
 
 

@@ -249,7 +249,8 @@ def run_dates(
     notebook reads it, and the manifest records its hashes. Before any kernel starts, the
     tables are checked against what data/raw parses to (:func:`.snapshot.verify_against_raw`),
     unless they are ``ingested_tables`` (``<table>.csv`` -> sha256 of the tables this
-    process's ingest has just written)."""
+    process's ingest has just written) or the tables last found equal
+    (:func:`.snapshot.already_verified`)."""
     folders.remove_stale_staging()
     snap = snapshot.take_snapshot()
     try:

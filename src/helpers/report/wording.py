@@ -271,6 +271,10 @@ CHECK_LABELS_VI: dict[str, str] = {
     "vendor_province_count": "Số tỉnh của một nhà cung cấp nêu khác danh sách",
     "vnpt_count_total": "Tổng số tỉnh dùng VNPT nêu khác số liệt kê",
     "vnpt_share_pct": "Tỷ lệ tỉnh dùng VNPT nêu khác số liệu",
+    "vendor_province_differs_between_sections": "Một nhà cung cấp được nêu ở tỉnh khác nhau giữa hai phần của báo cáo",
+    # any report: the dates it prints (helpers.ingest.parsers.printed_dates)
+    "date_after_report_year": "Ngày ghi trong báo cáo thuộc năm sau năm của báo cáo (nghi gõ nhầm năm)",
+    "date_after_report_date": "Ngày ghi trong báo cáo muộn hơn ngày báo cáo mà không phải thời hạn hay kế hoạch",
 }
 
 

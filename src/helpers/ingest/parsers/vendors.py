@@ -51,6 +51,17 @@ and each rule was checked against all 34 rows of the real extract:
 A system label repeated within a province (Lào Cai prints document management twice and no
 reporting row) is a Finding; the first occurrence is kept and the missing system has no row.
 Every appendix vendor that differs from section 1.1 is a Finding.
+
+Across the document
+-------------------
+A vendor that section 1.1 and the appendix name with different provinces (each names a
+province for it the other does not, e.g. Unitech: Khánh Hoà in 1.1, Đà Nẵng in the
+appendix) is a Finding naming the vendor, both provinces and both lines. Only what a section
+*prints*: VNPT's provinces in 1.1 are a count, and a merged appendix cell names no one.
+Section 2 (difficulties) is left out on purpose: it names the vendor a province had
+(``Hà Nội (FPT)``, which the appendix says MobiFone replaced), not the one deploying now.
+Every printed date is checked against the report's year (``parsers/printed_dates.py``):
+the document is undated, so its year is that of the latest document it cites.
 """
 
 from __future__ import annotations
@@ -65,6 +76,7 @@ import pandas as pd
 from helpers.ingest.provinces import by_code, registry
 from helpers.ingest.rawtext import RawReport
 from helpers.ingest.parsers.base import Finding, ParsedReport, code_at, int_at, pct_at
+from helpers.ingest.parsers.printed_dates import check_printed_dates, latest_cited_document
 
 KIND = "vendor_summary"
 
@@ -94,7 +106,6 @@ _OTHERS_RE = re.compile(
 )
 _VENDOR_ITEM_RE = re.compile(r"^-\s*(?P<company>[^:]+?)\s*:\s*(?P<count>\d+) tỉnh \((?P<names>[^()]+)\)\.?$")
 _SELF_ITEM_RE = re.compile(r"^-\s*(?P<count>\d+) tỉnh tự phát triển\s*:\s*(?P<names>[^()]+?)\.?$")
-_CITED_DOCUMENT_RE = re.compile(r"(?P<number>\d+/[A-ZĐ]+(?:-[A-ZĐ]+)+) ngày (?P<date>\d{1,2}/\d{1,2}/\d{4})")
 
 _APPENDIX_HEADING_RE = re.compile(r"^\s*PHỤ LỤC\s*$")
 _APPENDIX_STT_RE = re.compile(r"^\s*STT\s*$")
@@ -794,15 +805,78 @@ def _title(report: RawReport) -> str:
 
 def check_undated(report: RawReport, source: str) -> list[Finding]:
     """The document has no date: say so, with the latest document it cites as a lower bound."""
-    cited = []
-    for m in _CITED_DOCUMENT_RE.finditer(_SPACES_RE.sub(" ", report.text)):
-        day, month, year = (int(x) for x in m.group("date").split("/"))
-        cited.append(((year, month, day), m.group("number"), m.group("date")))
     detail = "The document carries no date; report_date is left empty."
+    cited = latest_cited_document(report)
     if cited:
-        _, number, date = max(cited)
+        number, _, date = cited
         detail += f" The latest document it cites is {number} of {date}, so it was written on or after that day."
     return [Finding(source, "report_undated", "info", detail)]
+
+
+# --------------------------------------------------------------------------- one vendor, two sections
+
+
+def named_provinces_11(summaries: list[SystemSummary]) -> dict[str, dict[int, int]]:
+    """vendor -> {province code: first line} as section 1.1 names them (VNPT is named with a
+    count only, and 'self-developed' is no vendor: neither is here)."""
+    out: dict[str, dict[int, int]] = {}
+    for summary in summaries:
+        for listing in summary.listings:
+            if listing.vendor == SELF_DEVELOPED:
+                continue
+            for code, _ in listing.provinces:
+                out.setdefault(listing.vendor, {}).setdefault(code, listing.line)
+    return out
+
+
+def named_provinces_appendix(rows: list[AppendixRow]) -> dict[str, dict[int, int]]:
+    """vendor -> {province code: first line} as the appendix prints them: only cells that
+    print a vendor (a merged cell repeats the row above, the document does not name it
+    again); a cell naming two parties ('VNPT và … Hapro') names each."""
+    out: dict[str, dict[int, int]] = {}
+    for row in rows:
+        if row.vendor_as_printed is None:
+            continue
+        for vendor in row.vendor.split(" + "):
+            if vendor in _NOT_A_VENDOR:
+                continue
+            out.setdefault(vendor, {}).setdefault(row.province_code, row.line)
+    return out
+
+
+_NOT_A_VENDOR = {SELF_DEVELOPED, "Sở KHCN"}
+
+
+def check_vendor_provinces_across_sections(
+    sections: dict[str, dict[str, dict[int, int]]], source: str
+) -> list[Finding]:
+    """A vendor named with different provinces in two sections: each section names a province
+    for it that the other does not. (One section naming an extra province beside the same
+    ones is no contradiction of this kind: the per-province differences are
+    ``appendix_vendor_differs``.) One finding per vendor and pair of sections."""
+    findings = []
+    names = list(sections)
+    for i, first in enumerate(names):
+        for second in names[i + 1 :]:
+            a, b = sections[first], sections[second]
+            for vendor in sorted(set(a) & set(b)):
+                only_a = {c: n for c, n in a[vendor].items() if c not in b[vendor]}
+                only_b = {c: n for c, n in b[vendor].items() if c not in a[vendor]}
+                if not only_a or not only_b:
+                    continue
+
+                def named(where: dict[int, int]) -> str:
+                    return ", ".join(f"{by_code(c).short_name} (line {n})" for c, n in sorted(where.items(), key=lambda x: x[1]))
+
+                findings.append(
+                    Finding(
+                        source,
+                        "vendor_province_differs_between_sections",
+                        "warning",
+                        f"{vendor}: {first} names {named(only_a)}, {second} names {named(only_b)} for it instead",
+                    )
+                )
+    return findings
 
 
 def parse_vendor_summary(report: RawReport) -> ParsedReport:
@@ -828,6 +902,7 @@ def parse_vendor_summary(report: RawReport) -> ParsedReport:
         for system in SYSTEMS
     ]
     tables = {"vendors": pd.DataFrame(vendor_rows, columns=["province_code", "system", "vendor"])}
+    named = {"section 1.1": named_provinces_11(summaries)}
 
     appendix_span = _find_appendix(report)
     if appendix_span is not None:
@@ -835,6 +910,7 @@ def parse_vendor_summary(report: RawReport) -> ParsedReport:
         rows, appendix_findings = parse_appendix(report, *appendix_span, source_appendix)
         findings += appendix_findings
         findings += check_appendix_against_section_11(rows, assignment, source_appendix)
+        named["the appendix"] = named_provinces_appendix(rows)
         order = {s: i for i, s in enumerate(SYSTEMS)}
         rows.sort(key=lambda r: (r.province_code, order[r.system]))
         tables["vendors_appendix"] = pd.DataFrame(
@@ -858,6 +934,9 @@ def parse_vendor_summary(report: RawReport) -> ParsedReport:
         findings.append(
             Finding(report.name, "appendix_absent", "info", "No 'PHỤ LỤC' table: vendors_appendix not produced")
         )
+
+    findings += check_vendor_provinces_across_sections(named, f"{report.name} mục 1.1 và Phụ lục" if len(named) > 1 else report.name)
+    findings += check_printed_dates(report, None)
 
     return ParsedReport(
         kind=KIND,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from helpers.analysis.communes import DEFAULT_INDICATORS, index_weights
+from helpers.analysis.corrections import strength_vi
 from helpers.analysis.ready_but_low import ReadyButLowResult
 from helpers.analysis.trends import LaggardsComparison
 from helpers.report.formats import fmt_int, fmt_num, fmt_pct, vn_date, vn_day_month
@@ -296,16 +297,18 @@ def describe_index(indicators: tuple[str, ...] = DEFAULT_INDICATORS, weights: di
 
 
 def describe_method(result: ReadyButLowResult) -> str:
-    """The ready-but-low rule and the thresholds actually used."""
+    """The ready-but-low rule, the thresholds actually used and how the expected level is
+    read, in plain words. The fit's statistics (R², Spearman's ρ, its p and bootstrap
+    interval) are for analysts: :func:`helpers.analysis.ready_but_low.fit_statistics`, in the
+    notebook's analyst cells; the strength of the link is worded in the section itself."""
+    direction = "cao" if result.slope >= 0 else "thấp"
     return (
         f"Một tỉnh được xếp vào nhóm “sẵn sàng nhưng nộp trực tuyến thấp” khi chỉ số sẵn sàng hạ tầng "
         f"≥ {fmt_num(result.readiness_min, 0)}, tỷ lệ xã, phường phủ XANH ≥ {fmt_num(result.green_pct_min, 0)}% "
         f"và tỷ lệ hồ sơ nộp trực tuyến lũy kế từ 01/7/2025 thấp hơn {fmt_num(result.online_rate_min)}%. "
-        f"Đường hồi quy tuyến tính (bình phương nhỏ nhất) trên {result.n} tỉnh, thành phố: "
-        f"tỷ lệ trực tuyến = {fmt_num(result.intercept)} + {fmt_num(result.slope, 3)} × chỉ số sẵn sàng "
-        f"(R² = {fmt_num(result.r_squared, 3)}); phần dư là số điểm % thực tế cao hơn (+) hoặc thấp hơn (−) mức "
-        f"đường hồi quy dự báo. Hệ số tương quan hạng Spearman ρ = {fmt_num(result.rho, 3)} "
-        f"(p = {fmt_num(result.p_value, 3)}, n = {result.n})."
+        f"Mức dự báo theo độ sẵn sàng của mỗi tỉnh đọc trên đường thẳng khớp nhất với số liệu của cả {result.n} tỉnh, thành phố: "
+        f"chỉ số sẵn sàng cao hơn 1 điểm thì tỷ lệ nộp trực tuyến dự báo {direction} hơn {fmt_num(abs(result.slope), 2)} điểm %. "
+        "Mức cao hơn (+) hoặc thấp hơn (−) dự báo là khoảng cách giữa tỷ lệ thực tế và đường đó."
     )
 
 
@@ -317,19 +320,21 @@ def laggards_selection(lag: LaggardsComparison) -> str:
 
 
 def laggards_correlation(lag: LaggardsComparison) -> str:
-    """The rank correlation of earlier open tasks and later GREEN share, in one sentence."""
+    """The link between earlier open tasks and later GREEN share, in plain words for leaders
+    (its ρ, p and bootstrap interval: :func:`helpers.analysis.trends.laggards_statistics`,
+    in the notebook's analyst cells)."""
     if math.isnan(lag.spearman_rho):
-        return "Không tính được hệ số tương quan (một trong hai chuỗi không đổi)."
+        return "Không đo được mức liên hệ (một trong hai chỉ số như nhau ở mọi tỉnh)."
     verdict = (
-        "có mối liên hệ có ý nghĩa thống kê (p < 0,05), nhưng đó là tương quan, không phải quan hệ nhân quả"
+        "mối liên hệ đủ rõ để không phải do ngẫu nhiên, nhưng đó là tương quan, không phải quan hệ nhân quả"
         if lag.significant
-        else "không có bằng chứng thống kê về mối liên hệ giữa hai chỉ số"
+        else "không có bằng chứng về mối liên hệ giữa hai chỉ số"
     )
+    direction = "cùng chiều" if lag.spearman_rho > 0 else "ngược chiều"
     return (
-        f"Hệ số tương quan hạng Spearman giữa số nhiệm vụ chưa hoàn thành ngày {vn_day_month(lag.earlier_date)} "
-        f"và tỷ lệ xã XANH ngày {vn_day_month(lag.later_date)} là {fmt_num(lag.spearman_rho, 2)} "
-        f"(p = {fmt_num(lag.p_value, 2)}; n = {lag.n}; {lag.tied_at_top_green} tỉnh cùng ở mức XANH cao nhất): "
-        f"{verdict}."
+        f"Giữa số nhiệm vụ chưa hoàn thành ngày {vn_day_month(lag.earlier_date)} và tỷ lệ xã XANH ngày "
+        f"{vn_day_month(lag.later_date)} của {lag.n} tỉnh có liên hệ {strength_vi(lag.spearman_rho)}, {direction}: {verdict} "
+        f"({lag.tied_at_top_green} tỉnh cùng ở mức XANH cao nhất nên khó phân thứ hạng)."
     )
 
 

@@ -24,7 +24,7 @@ def html(f: DateFacts, sources: Sources) -> Html:
     cite = sources.cite(PLAN02, "Phụ lục 4, 5 và 8", f.report_date)
     from helpers.report.sections.uncertainty import ready_but_low_uncertainty_vi
 
-    # plain words for leaders (issue 13); rho, p and R² stay in the method note and the analysts' notebook
+    # plain words for leaders (issue 13); rho, p and R² are for analysts only (statistics(), analyst cells)
     honest = " ".join(ready_but_low_uncertainty_vi(res, f.short))
     parts = [
         heading(2, "Hạ tầng sẵn sàng nhưng người dân ít nộp trực tuyến"),
@@ -72,6 +72,13 @@ def html(f: DateFacts, sources: Sources) -> Html:
 def frame(f: DateFacts) -> pd.DataFrame | None:
     """Every province: readiness, GREEN share, online rate, the fit and its quadrant."""
     return f.ready_but_low.table if f.has(PLAN02) else None
+
+
+def statistics(f: DateFacts) -> pd.DataFrame | None:
+    """The fit's R², Spearman's ρ, p and bootstrap interval (analysts; leaders read words)."""
+    from helpers.analysis.ready_but_low import fit_statistics
+
+    return fit_statistics(f.ready_but_low) if f.has(PLAN02) else None
 
 
 def _province_card(f: DateFacts, sources: Sources, record: dict) -> Html:

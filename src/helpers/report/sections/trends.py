@@ -115,6 +115,13 @@ def plan02_html(f: DateFacts, sources: Sources) -> Html:
     return join(parts)
 
 
+def laggards_statistics(f: DateFacts) -> pd.DataFrame | None:
+    """The laggards paragraph's ρ, p and bootstrap interval (analysts; leaders read words)."""
+    from helpers.analysis.trends import laggards_statistics as statistics
+
+    return statistics(f.laggards) if f.has(PLAN02) and f.laggards is not None else None
+
+
 def plan02_frame(f: DateFacts) -> pd.DataFrame | None:
     """Every province: GREEN share today and the day before; with the earlier laggards' open tasks."""
     if not f.has(PLAN02):

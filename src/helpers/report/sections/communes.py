@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.analysis.facts import PLAN02, DateFacts
+from helpers.report.names import name_of, name_getter
 from helpers.report.formats import fmt_int, fmt_pct
 from helpers.report.render import EMPTY, Html, f_int, f_pct, f_text, heading, heat_table, join, kpis, para, table
 from helpers.report.sections.sources import Sources
@@ -22,7 +23,7 @@ def html(f: DateFacts, sources: Sources) -> Html:
     cite4 = sources.cite(PLAN02, "Phụ lục 4", f.report_date)
     cite5 = sources.cite(PLAN02, "Phụ lục 5", f.report_date)
     lowest = f.lowest_green
-    low_names = ", ".join(f"{f.short(c)} ({fmt_pct(p)})" for c, p in zip(lowest["province_code"], lowest["green_pct"]))
+    low_names = ", ".join(f"{name_of(f, c)} ({fmt_pct(p)})" for c, p in zip(lowest["province_code"], lowest["green_pct"]))
     provinces = len(cov.by_province)
     return join(
         [
@@ -45,7 +46,7 @@ def html(f: DateFacts, sources: Sources) -> Html:
             para(describe_index(), cite5),
             heat_table(
                 f.indicators.to_numpy(),
-                [f.short(code) for code in f.indicators.index],
+                [name_of(f, code) for code in f.indicators.index],
                 [INDICATOR_SHORT_LABELS_VI.get(c, c) for c in f.indicators.columns],
                 caption="34 tỉnh, thành phố × các chỉ tiêu hiện trạng xã, phường (% số xã đạt), theo ý tưởng bản đồ nhiệt của báo cáo",
                 cite=cite5,
@@ -79,13 +80,13 @@ def _blocs(f: DateFacts, sources: Sources) -> Html:
             heading(3, "Hoàn thành tiêu chí giai đoạn 2 ở 4 khối cấp tỉnh"),
             para(
                 f"Ở {len(wide)} tỉnh báo cáo đủ 4 khối, tỷ lệ hoàn thành bình quân (Đảng, HĐND, UBND, MTTQ) dao động từ {fmt_pct(wide['mean'].min())} "
-                f"({f.short(wide['province_code'].iloc[0])}) đến {fmt_pct(wide['mean'].max())} ({f.short(wide['province_code'].iloc[-1])}); "
+                f"({name_of(f, wide['province_code'].iloc[0])}) đến {fmt_pct(wide['mean'].max())} ({name_of(f, wide['province_code'].iloc[-1])}); "
                 f"trung vị {fmt_pct(wide['mean'].median())}. Bảng dưới liệt kê {len(lowest_blocs)} tỉnh thấp nhất (kể cả tỉnh đồng hạng). "
                 f"{incomplete} tỉnh chưa báo cáo đủ 4 khối (Phụ lục 21 ghi 0% cho khối chưa báo cáo): không tính là 0% và không xếp hạng.",
                 cite21,
             ),
             table(
-                lowest_blocs.assign(name=lowest_blocs["province_code"].map(f.short)),
+                lowest_blocs.assign(name=lowest_blocs["province_code"].map(name_getter(f))),
                 [("name", "Tỉnh", f_text), ("party", "Đảng", f_pct), ("council", "HĐND", f_pct), ("committee", "UBND", f_pct), ("front", "MTTQ", f_pct), ("mean", "Bình quân", f_pct)],
                 caption=f"Tỷ lệ hoàn thành tiêu chí giai đoạn 2 theo khối ({len(lowest_blocs)} tỉnh thấp nhất)",
                 cite=cite21,
@@ -97,7 +98,7 @@ def _blocs(f: DateFacts, sources: Sources) -> Html:
                 cite9,
             ),
             table(
-                lowest.assign(name=lowest["province_code"].map(f.short)),
+                lowest.assign(name=lowest["province_code"].map(name_getter(f))),
                 [("name", "Tỉnh", f_text), ("total", "Tổng số lần", f_int), ("party", "Đảng", f_int), ("council", "HĐND", f_int), ("committee", "UBND", f_int), ("front", "MTTQ", f_int)],
                 caption="10 tỉnh thường nằm trong nhóm thấp nhất (Phụ lục 9–12)",
                 cite=cite9,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.analysis.facts import PLAN02, DateFacts
+from helpers.report.names import display_text, name_of, name_getter
 from helpers.report.formats import fmt_int, fmt_num, fmt_pct, vn_date
 from helpers.report.plots.readiness_uptake import readiness_vs_online
 from helpers.report.render import EMPTY, Html, f_num2, f_pct, f_text, figure, heading, inline, join, para, render, table
@@ -25,7 +26,7 @@ def html(f: DateFacts, sources: Sources) -> Html:
     from helpers.report.sections.uncertainty import ready_but_low_uncertainty_vi
 
     # plain words for leaders (issue 13); rho, p and R² are for analysts only (statistics(), analyst cells)
-    honest = " ".join(ready_but_low_uncertainty_vi(res, f.short))
+    honest = " ".join(ready_but_low_uncertainty_vi(res, name_getter(f)))
     parts = [
         heading(2, "Hạ tầng sẵn sàng nhưng người dân ít nộp trực tuyến"),
         para(
@@ -49,7 +50,7 @@ def html(f: DateFacts, sources: Sources) -> Html:
         return join(parts)
     parts.append(
         table(
-            pd.DataFrame(records).assign(name=lambda t: t["province_code"].map(f.short)),
+            pd.DataFrame(records).assign(name=lambda t: t["province_code"].map(name_getter(f))),
             [
                 ("name", "Tỉnh", f_text),
                 ("readiness", "Chỉ số sẵn sàng", f_num2),
@@ -89,7 +90,7 @@ def _province_card(f: DateFacts, sources: Sources, record: dict) -> Html:
     cite21 = sources.cite(PLAN02, "Phụ lục 21", f.report_date)
     cite_ob = sources.cite(PLAN02, "Phụ lục 6, 17 và 24", f.report_date)
     text = (
-        f"{f.short(code)}: chỉ số sẵn sàng {fmt_num(record['readiness'])}, {fmt_pct(record['green_pct'])} xã XANH, nhưng chỉ {fmt_pct(record['online_rate_pct'])} hồ sơ nộp trực tuyến "
+        f"{name_of(f, code)}: chỉ số sẵn sàng {fmt_num(record['readiness'])}, {fmt_pct(record['green_pct'])} xã XANH, nhưng chỉ {fmt_pct(record['online_rate_pct'])} hồ sơ nộp trực tuyến "
         f"({fmt_pct(f.rate_of[(code, 'province')])} cấp tỉnh, {fmt_pct(f.rate_of[(code, 'commune')])} cấp xã), thấp hơn {fmt_num(record['shortfall_pts'])} điểm % so với mức dự báo theo độ sẵn sàng."
     )
     volume = f.volume.by_province.set_index("province_code")
@@ -111,5 +112,5 @@ def _province_card(f: DateFacts, sources: Sources, record: dict) -> Html:
     else:
         top = [f"{THEME_LABELS_VI.get(t, t).lower()} ({n} ý, {fmt_int(c)} lượt xã)" for t, n, c in reported.top_themes[:3]]
         pieces += [f" Vướng mắc được báo cáo ({reported.count} ý), nhiều nhất: " + "; ".join(top) + ".", cite_ob]
-        examples = [f"{r['text']} ({fmt_int(r['communes_affected'])}/{fmt_int(r['communes_total'])} xã; {r['source']})" for r in reported.examples.to_dict("records")]
+        examples = [f"{display_text(r['text'])} ({fmt_int(r['communes_affected'])}/{fmt_int(r['communes_total'])} xã; {r['source']})" for r in reported.examples.to_dict("records")]
     return render("province_card", content=inline(*pieces), examples=examples)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.analysis.facts import DAILY, PLAN02, DateFacts
+from helpers.report.names import display_name, name_of, name_getter
 from helpers.report.formats import fmt_int, vn_date, vn_day_month, vn_month
 from helpers.report.plots.tasks import task_progress_plot
 from helpers.report.render import EMPTY, Html, bullet_list, f_int, f_num2, f_pct, f_text, figure, heading, join, para, render, table
@@ -48,7 +49,7 @@ def tasks_html(f: DateFacts, sources: Sources) -> Html:
         cols = f.open_tasks_dates(wide)
         parts.append(
             table(
-                wide,
+                wide.assign(short_name=wide["short_name"].map(display_name)),
                 [("short_name", "Tỉnh", f_text)] + [(c, f"Chưa xong {vn_date(c)}", f_int) for c in cols],
                 caption="Số nhiệm vụ chưa hoàn thành theo tỉnh qua các ngày báo cáo",
                 cite=sources.cite(DAILY, TASKS_PART, f.report_date),
@@ -57,7 +58,7 @@ def tasks_html(f: DateFacts, sources: Sources) -> Html:
         )
     if not f.reopened.empty:
         items = [
-            f"{f.short(r['province_code'])}: nhiệm vụ {r['task_id']} được báo là đã xong ngày {vn_date(r['done_on'])} nhưng lại nằm trong danh sách chưa xong ngày {vn_date(r['not_done_on'])}."
+            f"{name_of(f, r['province_code'])}: nhiệm vụ {r['task_id']} được báo là đã xong ngày {vn_date(r['done_on'])} nhưng lại nằm trong danh sách chưa xong ngày {vn_date(r['not_done_on'])}."
             for r in f.reopened.to_dict("records")
         ]
         parts.append(para(render("strong", text="Cần kiểm tra:"), cls="warning"))
@@ -95,7 +96,7 @@ def plan02_html(f: DateFacts, sources: Sources) -> Html:
     if not moved.empty:
         parts.append(
             table(
-                moved.assign(name=moved["province_code"].map(f.short)),
+                moved.assign(name=moved["province_code"].map(name_getter(f))),
                 [("name", "Tỉnh", f_text), ("green_pct_previous", "% XANH hôm trước", f_pct), ("green_pct", "% XANH", f_pct), ("green_pct_change", "Thay đổi (điểm %)", f_num2), ("green_change", "Số xã thay đổi", f_int)],
                 caption=f"Các tỉnh có tỷ lệ xã XANH thay đổi so với ngày hôm trước ({len(moved)} tỉnh)",
                 cite=cite4,
@@ -104,7 +105,7 @@ def plan02_html(f: DateFacts, sources: Sources) -> Html:
             )
         )
     if lag is not None:
-        frame = lag.laggards.assign(name=lag.laggards["province_code"].map(f.short))
+        frame = lag.laggards.assign(name=lag.laggards["province_code"].map(name_getter(f)))
         cols = [("name", "Tỉnh", f_text), ("earlier_open_tasks", f"Nhiệm vụ chưa xong {vn_date(lag.earlier_date)}", f_int), ("green_pct", f"% xã XANH {vn_day_month(f.report_date)}", f_pct)]
         for col, label, fmt in (("readiness_index", "Chỉ số sẵn sàng", f_num2), ("online_rate_pct", "Nộp trực tuyến", f_pct)):
             if col in frame.columns:

@@ -241,3 +241,22 @@ def test_leadership_html_has_no_r2_rho_or_p_and_the_analyst_cells_have_them(buil
     )
     for figure in ("R² of the OLS fit", "Spearman ρ", "p (two-sided, ρ = 0)", "ρ bootstrap 95% interval, low"):
         assert figure in analyst, figure
+
+
+def test_display_names_prefix_only_the_city_and_leave_matching_alone():
+    from helpers.ingest.provinces import by_code, province_code, registry
+    from helpers.report.names import display_full_name, display_name, display_text
+
+    assert by_code(79).short_name == "Hồ Chí Minh" and by_code(79).name == "Thành phố Hồ Chí Minh"  # the registry's
+    assert display_name(by_code(79).short_name) == "TP. Hồ Chí Minh"
+    assert [display_name(p.short_name) for p in registry() if display_name(p.short_name) != p.short_name] == ["TP. Hồ Chí Minh"]
+    assert display_name("Hà Nội") == "Hà Nội" and display_name("Huế") == "Huế"  # written bare in running text
+    assert display_full_name("Thành phố Hồ Chí Minh") == "TP. Hồ Chí Minh"
+    assert display_full_name("Thành phố Hà Nội") == "TP. Hà Nội" and display_full_name("Tỉnh Cao Bằng") == "Tỉnh Cao Bằng"
+    # parsers still match every spelling, the display one included
+    assert province_code("TP. Hồ Chí Minh") == province_code("Hồ Chí Minh") == 79
+    # source text: the city's explicit forms become 'TP. Hồ Chí Minh'; a bare name may be the person's
+    assert display_text("15 tỉnh (thành phố Hồ Chí Minh, Cần Thơ)") == "15 tỉnh (TP. Hồ Chí Minh, Cần Thơ)"
+    assert display_text("01 tỉnh (TP Hồ Chí Minh); TP.HCM; TP. Hồ Chí Minh") == "01 tỉnh (TP. Hồ Chí Minh); TP. Hồ Chí Minh; TP. Hồ Chí Minh"
+    assert display_text("theo tư tưởng Hồ Chí Minh") == "theo tư tưởng Hồ Chí Minh"
+    assert display_text(3) == 3

@@ -80,7 +80,7 @@ def test_vendor_report_date_and_vendor_findings_show_in_the_appendix_in_vietname
     rows = quality.frame(b.facts).set_index("check")
     # the undated vendor report's findings belong to every date's briefing
     assert rows.loc["date_after_report_year", "n"] == 2  # lines 324 and 1354
-    assert rows.loc["vendor_province_differs_between_sections", "n"] == 1  # Unitech
+    assert rows.loc["vendor_province_differs_between_sections", "n"] == 2  # Unitech: 1.1 against 3.1.2 and the appendix
     appendix = _text(b.section("appendix"))
     for check in ("date_after_report_year", "vendor_province_differs_between_sections"):
         assert CHECK_LABELS_VI[check] in appendix

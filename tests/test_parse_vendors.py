@@ -366,28 +366,52 @@ def test_the_year_follows_the_latest_cited_document(tmp_path):
 
 
 def test_the_real_report_names_unitech_with_different_provinces(parsed):
-    # 1.1 b) line 50: 'Unitech: 01 tỉnh (Khánh Hoà)'; the appendix names Unitech only for
-    # Đà Nẵng (line 1470, document management), and Khánh Hòa's row says 'Tỉnh tự triển khai'
+    # 1.1 b) line 50: 'Unitech: 01 tỉnh (Khánh Hoà)'; 3.1.2 line 190: 'Unitech: Đảm bảo hạ tầng
+    # CNTT cho Đà Nẵng và Gia Lai'; the appendix prints Unitech only for Đà Nẵng (line 1470,
+    # document management), and Khánh Hòa's row says 'Tỉnh tự triển khai'
     assert _found(parsed, TWO_SECTIONS) == [
+        (
+            f"{VENDOR_FILE.name} mục 1.1 và mục 3.1.2",
+            "Unitech: section 1.1 names Khánh Hòa (line 50), section 3.1.2 names Đà Nẵng (line 190), Gia Lai (line 190) for it instead",
+        ),
         (
             f"{VENDOR_FILE.name} mục 1.1 và Phụ lục",
             "Unitech: section 1.1 names Khánh Hòa (line 50), the appendix names Đà Nẵng (line 1470) for it instead",
-        )
+        ),
     ]
 
 
 def test_a_copy_with_unitech_agreeing_has_no_such_finding(tmp_path):
+    # Unitech in Đà Nẵng in 1.1 too: 3.1.2 names Gia Lai besides (an extra province, not a different one)
     clean = mutated_report(VENDOR_FILE, tmp_path, [(50, "(Khánh Hoà)", "(Đà Nẵng)")])
     assert _found(_parse_path(clean), TWO_SECTIONS) == []
 
 
 def test_another_vendor_with_another_province_is_found(tmp_path):
     # Mobifone's online meetings move from Huế to Lạng Sơn in 1.1 c); the appendix still prints
-    # Mobifone for Huế (line 1627) and never for Lạng Sơn. Unitech stays as in the real report.
+    # Mobifone for Huế and never for Lạng Sơn (3.1.2 names no province for MobiFone)
     path = mutated_report(VENDOR_FILE, tmp_path, [(74, "(TP Huế)", "(Lạng Sơn)")])
-    found = dict((d.split(":")[0], d) for _, d in _found(_parse_path(path), TWO_SECTIONS))
-    assert set(found) == {"Mobifone", "Unitech"}
-    assert found["Mobifone"].startswith("Mobifone: section 1.1 names Lạng Sơn (line 74), the appendix names Huế (line ")
+    found = [d for _, d in _found(_parse_path(path), TWO_SECTIONS) if d.startswith("Mobifone")]
+    assert len(found) == 1 and found[0].startswith("Mobifone: section 1.1 names Lạng Sơn (line 74), the appendix names Huế (line ")
+
+
+def test_the_commitments_section_is_compared_too(tmp_path):
+    # 3.1.2 line 197: 'INET: Cam kết bố trí nhân sự và hạ tầng cho Gia Lai và Đắk Lắk' -> Lâm Đồng
+    # instead of Gia Lai: now 3.1.2 names a province for iNet that 1.1 and the appendix do not
+    path = mutated_report(VENDOR_FILE, tmp_path, [(197, "cho Gia Lai và", "cho Lâm Đồng và")])
+    found = [(s.split(" ", 1)[1], d) for s, d in _found(_parse_path(path), TWO_SECTIONS) if d.startswith("iNet")]
+    assert found == [
+        ("mục 1.1 và mục 3.1.2", "iNet: section 1.1 names Gia Lai (line 52), section 3.1.2 names Lâm Đồng (line 197), Đắk Lắk (line 197) for it instead"),
+        ("mục 3.1.2 và Phụ lục", "iNet: section 3.1.2 names Lâm Đồng (line 197), the appendix names Gia Lai (line 662) for it instead"),
+    ]
+
+
+def test_provinces_in_running_text():
+    names = vendors.provinces_in_text
+    # 'Tĩnh' is a word of a name here, not the 'Tỉnh' prefix; a former province is the one it merged into
+    assert [c for c, _ in names("(10 cán bộ tại Hà Tĩnh, 20 tại Thanh Hóa)")] == [42, 38]
+    assert [c for c, _ in names("cán bộ Quảng Nam sử dụng hệ thống Đà Nẵng; TP. Hồ Chí Minh")] == [48, 79]
+    assert names("qua FPT Shop/Nhà thuốc Long Châu") == []
 
 
 def test_an_extra_province_beside_the_same_ones_is_not_this_finding(tmp_path):
@@ -402,5 +426,5 @@ def test_findings_reach_the_data_quality_table(tmp_path):
     tables, _, _ = build_tables([VENDOR_FILE])
     dq = tables["data_quality"]
     rows = dq[dq["check"].isin([*DATE_CHECKS, TWO_SECTIONS])]
-    assert sorted(rows["check"]) == ["date_after_report_year", "date_after_report_year", TWO_SECTIONS]
+    assert sorted(rows["check"]) == ["date_after_report_year", "date_after_report_year", TWO_SECTIONS, TWO_SECTIONS]
     assert rows["source"].str.startswith(VENDOR_FILE.name).all()

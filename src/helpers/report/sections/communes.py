@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.analysis.facts import PLAN02, DateFacts
-from helpers.report.names import name_of, name_getter
 from helpers.report.formats import fmt_int, fmt_pct
+from helpers.report.names import name_of, name_getter
 from helpers.report.render import EMPTY, Html, f_int, f_pct, f_text, heading, heat_table, join, kpis, para, table
 from helpers.report.sections.sources import Sources
 from helpers.report.wording import INDICATOR_SHORT_LABELS_VI, describe_index

@@ -15,9 +15,9 @@ import pandas as pd
 
 from helpers.analysis.facts import DAILY, PLAN02, DateFacts
 from helpers.analysis.profiles import Profile
-from helpers.report.names import display_full_names, display_names, display_text, name_of
 from helpers.report.formats import fmt_int, fmt_pct, signed, vn_date
 from helpers.report.links import province_href
+from helpers.report.names import display_full_names, display_names, display_text, name_of
 from helpers.report.render import EMPTY, Html, render
 from helpers.report.sections.sources import Sources
 from helpers.report.tilemap import GREEN_SHARE_BANDS, TASK_SHARE_BANDS, tile_map
@@ -177,7 +177,7 @@ def frame(f: DateFacts) -> pd.DataFrame | None:
         rows.append(
             {
                 "province_code": p.code,
-                "short_name": name_of(f, p.code),
+                "short_name": f.short(p.code),
                 key: figure.value if figure else None,
                 "change": figure.change if figure else None,
                 "flags": ", ".join(fl.key for fl in p.flags),

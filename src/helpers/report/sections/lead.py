@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from helpers.analysis.facts import DAILY, PLAN02, DateFacts
-from helpers.report.names import name_of
 from helpers.report.formats import fmt_int, fmt_num, fmt_pct, vn_date
+from helpers.report.names import name_of
 from helpers.report.render import Html, render
 from helpers.report.sections.sources import Cite, Sources
 from helpers.report.wording import LEAD_KIND_VI, WEEKDAYS_VI

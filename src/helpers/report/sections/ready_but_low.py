@@ -10,8 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.analysis.facts import PLAN02, DateFacts
-from helpers.report.names import display_text, name_of, name_getter
 from helpers.report.formats import fmt_int, fmt_num, fmt_pct, vn_date
+from helpers.report.names import display_text, name_of, name_getter
 from helpers.report.plots.readiness_uptake import readiness_vs_online
 from helpers.report.render import EMPTY, Html, f_num2, f_pct, f_text, figure, heading, inline, join, para, render, table
 from helpers.report.sections.sources import Sources

@@ -11,8 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.analysis.facts import DAILY, DateFacts
-from helpers.report.names import display_name, name_of, name_getter
 from helpers.report.formats import fmt_int, fmt_pct, vn_date, vn_day_month
+from helpers.report.names import display_name, name_of, name_getter
 from helpers.report.plots.tasks import open_tasks_by_province_plot
 from helpers.report.render import EMPTY, Html, f_int, f_pct1, f_text, figure, heading, join, kpis, para, table
 from helpers.report.sections.sources import Sources

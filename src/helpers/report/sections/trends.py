@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.analysis.facts import DAILY, PLAN02, DateFacts
-from helpers.report.names import display_name, name_of, name_getter
 from helpers.report.formats import fmt_int, vn_date, vn_day_month, vn_month
+from helpers.report.names import display_name, name_of, name_getter
 from helpers.report.plots.tasks import task_progress_plot
 from helpers.report.render import EMPTY, Html, bullet_list, f_int, f_num2, f_pct, f_text, figure, heading, join, para, render, table
 from helpers.report.sections.sources import Sources

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.analysis.facts import PLAN02, DateFacts
-from helpers.report.names import name_of, name_getter
 from helpers.report.formats import fmt_int, fmt_pct, vn_date, vn_day_month
+from helpers.report.names import name_of, name_getter
 from helpers.report.plots.readiness_uptake import ranked_online_rates
 from helpers.report.render import EMPTY, Html, f_int, f_num2, f_pct, f_text, figure, heading, join, kpis, para, table
 from helpers.report.sections.sources import Sources

@@ -8,8 +8,9 @@ import pandas as pd
 from helpers.analysis.facts import PLAN02, DateFacts
 from helpers.report.formats import fmt_int, fmt_pct
 from helpers.report.render import EMPTY, Html, f_int, f_pct, f_text, heading, heat_table, join, kpis, para, table
-from helpers.report.sections.sources import Sources
-from helpers.report.wording import INDICATOR_SHORT_LABELS_VI, describe_index
+from helpers.report.plots.heatmap import heat_data, severity_order
+from helpers.report.sections.sources import Sources, document_name
+from helpers.report.wording import CHART_HEAT_ALL_FULL_VI, INDICATOR_SHORT_LABELS_VI, describe_index
 
 # Rows of the bloc table: the provinces with the lowest mean completion.
 BLOC_ROWS = 8
@@ -43,16 +44,29 @@ def html(f: DateFacts, sources: Sources) -> Html:
             ),
             heading(3, "Chỉ số sẵn sàng hạ tầng"),
             para(describe_index(), cite5),
-            heat_table(
-                f.indicators.to_numpy(),
-                [f.short(code) for code in f.indicators.index],
-                [INDICATOR_SHORT_LABELS_VI.get(c, c) for c in f.indicators.columns],
-                caption="34 tỉnh, thành phố × các chỉ tiêu hiện trạng xã, phường (% số xã đạt), theo ý tưởng bản đồ nhiệt của báo cáo",
-                cite=cite5,
-                legend="% số xã, phường đạt chỉ tiêu",
-            ),
+            _heat_map(f, cite5),
             _blocs(f, sources),
         ]
+    )
+
+
+def _heat_map(f: DateFacts, cite5: Html) -> Html:
+    """The indicators by province, worst first, the provinces at 100% everywhere in one line."""
+    rows = severity_order(f.indicators)
+    labels = [INDICATOR_SHORT_LABELS_VI.get(c, c) for c in f.indicators.columns]
+    flagged = set(f.ready_but_low.flagged)
+    return heat_table(
+        rows.shown.to_numpy(),
+        [f.short(code) for code in rows.shown.index],
+        labels,
+        caption=f"{len(rows.shown)} tỉnh, thành phố chưa đạt 100% mọi chỉ tiêu hiện trạng xã, phường (% số xã đạt), tỉnh thiếu nhiều nhất ở trên",
+        cite=cite5,
+        cmap="Blues_r",
+        legend="% số xã, phường đạt chỉ tiêu",
+        collapsed=CHART_HEAT_ALL_FULL_VI.format(count=len(rows.full), names=", ".join(f.short(c) for c in rows.full)) if rows.full else "",
+        flagged_rows=[int(c) in flagged for c in rows.shown.index],
+        source=f"{document_name(PLAN02, f.report_date)}, Phụ lục 5",
+        csv=heat_data(f.indicators, f.short, labels),
     )
 
 

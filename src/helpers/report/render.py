@@ -186,7 +186,8 @@ def heat_table(
     cmap: str = "cividis",
     fmt: Formatter = lambda v: "100" if v == 100 else fmt_num(v, 1),
     legend: str = "",
-    collapsed: str = "",
+    note: str = "",
+    row_classes: Sequence[str] = (),
     flagged_rows: Sequence[bool] = (),
     source: str = "",
     csv=None,
@@ -199,7 +200,8 @@ def heat_table(
     when printed, read by screen readers), and it costs a few milliseconds instead of
     the ~0.7 s matplotlib spent laying out and drawing 500 small labels for each
     briefing. ``values`` is a 2-D array (rows x columns); NaN shows as an empty cell.
-    ``collapsed`` is a last line spanning the table (the provinces folded out of it);
+    ``row_classes`` gives rows a class ('collapsed': a row that stands for several
+    provinces), ``note`` is a line under the map (which provinces that row stands for);
     ``flagged_rows`` marks rows whose province is in the flagged group (its name in the
     charts' flagged colour); ``source`` and ``csv`` (a DataFrame, downloaded through a
     data: URI) are the source line and the data link every chart has.
@@ -222,6 +224,7 @@ def heat_table(
         {
             "label": name,
             "flagged": bool(flagged_rows[i]) if i < len(flagged_rows) else False,
+            "cls": row_classes[i] if i < len(row_classes) else "",
             "cells": [
                 None
                 if data[i, j] != data[i, j]  # NaN
@@ -241,7 +244,7 @@ def heat_table(
         vmax=fmt_num(vmax, 0),
         stops=", ".join(to_hex(colormap(x)) for x in np.linspace(0, 1, 11)),
         legend=legend,
-        collapsed=collapsed,
+        note=note,
         flag_colour=FLAG,
         source=source,
         source_label=CHART_SOURCE_VI,

@@ -368,7 +368,8 @@ CHART_NOT_READY_VI = "Chưa sẵn sàng: {low} nộp thấp, {high} nộp cao"
 CHART_INDEX_MISSED_VI = "Đủ {green}% xã XANH nhưng chỉ số sẵn sàng dưới {index} ({count})"
 CHART_TASKS_DONE_AXIS_VI = "Số tỉnh đã hoàn thành (trên {total})"
 CHART_RECONSTRUCTED_VI = "{date} (tính lại từ mức tăng)"
-CHART_HEAT_ALL_FULL_VI = "{count} tỉnh đạt 100% mọi chỉ tiêu: {names}"
+CHART_HEAT_ALL_FULL_VI = "Dòng “{row}”: {count} tỉnh đạt 100% mọi chỉ tiêu: {names}."
+CHART_HEAT_FULL_ROW_VI = "{count} tỉnh khác"
 
 CHART_CSV_VI = {
     "province": "Tỉnh, thành phố",
@@ -409,5 +410,14 @@ def chart_title_task_progress(first_date: str, last_date: str, first_done: int, 
     return (
         f"Lượt tỉnh × nhiệm vụ đã hoàn thành: {first_done} ({first_date}) → {last_done} ({last_date}); "
         f"{complete}/{tasks} nhiệm vụ xong ở mọi tỉnh"
+    )
+
+
+def chart_title_heat(short: int, provinces: int, worst: str, indicator: str, value: str) -> str:
+    if short == 0:
+        return f"Cả {provinces} tỉnh, thành phố đạt 100% mọi chỉ tiêu hiện trạng xã, phường"
+    return (
+        f"{short}/{provinces} tỉnh chưa đạt 100% mọi chỉ tiêu hiện trạng xã, phường (tỉnh thiếu nhiều nhất ở trên); "
+        f"thấp nhất: {worst}, {indicator.lower()} {value}%"
     )
 # ================================================================ end of charts

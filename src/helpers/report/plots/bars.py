@@ -61,7 +61,7 @@ def ranked_bars(
         # centred on its line, kept inside the bar area
         start = min(max(x - width / 2, left), VIEW_WIDTH - width)
         body.append(line(x, HEADER - 4, x, height - 4, INK, 1.2, "4 3", cls="reference"))
-        body.append(text(start, HEADER - 7, words, size, fill=INK, cls="reference-label"))
+        body.append(text(start, HEADER - 7, words, size, fill=INK, cls="reference-label", halo=True))
         boxes.append(text_box(start, HEADER - 7, words, size))
     legend: list[LegendItem] = []
     if any(flags) and flagged_label:

@@ -189,15 +189,17 @@ def readiness_vs_online(result: ReadyButLowResult, provinces: Names = None, labe
     chart_box = Box(0, 0, VIEW_WIDTH, height)
     k = first_free([text_box(x, y, x_words, size, a) for x, y, a in x_candidates], boxes + point_boxes, chart_box)
     x, y, a = x_candidates[k]
-    body.append(text(x, y, x_words, size, anchor=a, fill=INK, cls="threshold-label threshold-x-label"))
+    body.append(text(x, y, x_words, size, anchor=a, fill=INK, cls="threshold-label threshold-x-label", halo=True))
     boxes.append(text_box(x, y, x_words, size, a))
     y_words = CHART_NATIONAL_VI.format(rate=national)
-    y_candidates = [(xx, y_thr + dy, "start") for dy in (-5, 14) for xx in (left + 4, px(30), px(50))]
-    y_candidates += [(x_thr - 6, y_thr + dy, "end") for dy in (-5, 14)]
+    # along the line, above it then below it, from the left: the first place clear of every point
+    y_width = text_width(y_words, size)
+    steps = range(int(left) + 4, int(right - y_width), 4)
+    y_candidates = [(float(xx), y_thr + dy, "start") for dy in (-5, 14) for xx in steps]
     plot_box = Box(left, top, right, bottom)
     k = first_free([text_box(x, y, y_words, size, a) for x, y, a in y_candidates], boxes + point_boxes, plot_box)
     x, y, a = y_candidates[k]
-    body.append(text(x, y, y_words, size, anchor=a, fill=INK, cls="threshold-label threshold-y-label"))
+    body.append(text(x, y, y_words, size, anchor=a, fill=INK, cls="threshold-label threshold-y-label", halo=True))
     boxes.append(text_box(x, y, y_words, size, a))
 
     # the named provinces, in the column right of the plot

@@ -169,9 +169,12 @@ def attrs(**values) -> str:
     return " ".join(out)
 
 
-def text(x: float, y: float, content: str, size: float = MIN_FONT, anchor: str = "start", fill: str = INK, bold: bool = False, cls: str | None = None) -> str:
+def text(x: float, y: float, content: str, size: float = MIN_FONT, anchor: str = "start", fill: str = INK, bold: bool = False, cls: str | None = None, halo: bool = False) -> str:
+    """One line of text; ``halo`` draws a white outline under the glyphs so that a grid or
+    threshold line running behind the text does not cut through it."""
     weight = "700" if bold else None
-    return f"<text {attrs(x=float(x), y=float(y), font_size=float(size), text_anchor=None if anchor == 'start' else anchor, font_weight=weight, fill=fill, class_=cls)}>{escape(str(content), quote=False)}</text>"
+    outline = dict(stroke="#fff", stroke_width=3.0, stroke_linejoin="round", paint_order="stroke") if halo else {}
+    return f"<text {attrs(x=float(x), y=float(y), font_size=float(size), text_anchor=None if anchor == 'start' else anchor, font_weight=weight, fill=fill, class_=cls, **outline)}>{escape(str(content), quote=False)}</text>"
 
 
 def line(x1: float, y1: float, x2: float, y2: float, stroke: str = INK, width: float = 1.0, dash: str | None = None, cls: str | None = None) -> str:

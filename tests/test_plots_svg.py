@@ -120,6 +120,9 @@ def test_labels_do_not_overlap(charts, name):
     clashes = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if a.overlaps(b)]
     assert not clashes, clashes[:3]
     root = parse(charts[name])
+    points = [S.Box(float(c.get("cx")) - float(c.get("r")), float(c.get("cy")) - float(c.get("r")), float(c.get("cx")) + float(c.get("r")), float(c.get("cy")) + float(c.get("r"))) for c in root.iter(f"{NS}circle")]
+    on_points = [(a, p) for a in boxes for p in points if a.overlaps(p)]
+    assert not on_points, on_points[:3]  # no label on a point of the quadrant chart
     width, height = (float(v) for v in root.get("viewBox").split()[2:])
     assert all(b.x0 >= -0.5 and b.x1 <= width + 0.5 and b.y0 >= -0.5 and b.y1 <= height + 0.5 for b in boxes)  # nothing cut off
 

@@ -197,7 +197,13 @@ def readiness_vs_online(result: ReadyButLowResult, provinces: Names = None, labe
     steps = range(int(left) + 4, int(right - y_width), 4)
     y_candidates = [(float(xx), y_thr + dy, "start") for dy in (-5, 14) for xx in steps]
     plot_box = Box(left, top, right, bottom)
-    k = first_free([text_box(x, y, y_words, size, a) for x, y, a in y_candidates], boxes + point_boxes, plot_box)
+    # clear of the other threshold too if there is such a place; crossing it (the halo keeps
+    # the text whole) is better than touching a point
+    x_line = Box(x_thr - 2, top, x_thr + 2, bottom)
+    y_boxes = [text_box(x, y, y_words, size, a) for x, y, a in y_candidates]
+    k = first_free(y_boxes, boxes + point_boxes + [x_line], plot_box)
+    if any(y_boxes[k].overlaps(o) for o in boxes + point_boxes + [x_line]):
+        k = first_free(y_boxes, boxes + point_boxes, plot_box)
     x, y, a = y_candidates[k]
     body.append(text(x, y, y_words, size, anchor=a, fill=INK, cls="threshold-label threshold-y-label", halo=True))
     boxes.append(text_box(x, y, y_words, size, a))

@@ -358,3 +358,75 @@ def theme_rule_quality_vi() -> str:
         f"(“đúng” = tỷ lệ ý quy tắc xếp vào nhóm mà người đọc cũng xếp; “tìm thấy” = tỷ lệ ý người đọc xếp vào nhóm mà quy tắc cũng tìm ra): "
         + "; ".join(parts) + "."
     )
+
+
+# ================================================================ charts (helpers.report.plots)
+# Labels of the SVG charts, their titles (each states the chart's finding, filled from the
+# data) and the headers of the CSV behind each chart's download link.
+
+CHART_DOWNLOAD_VI = "Tải dữ liệu (CSV)"
+CHART_SOURCE_VI = "Nguồn"
+CHART_FLAGGED_VI = "Sẵn sàng nhưng nộp trực tuyến thấp"
+CHART_OTHER_PROVINCES_VI = "Các tỉnh khác"
+CHART_NATIONAL_VI = "Toàn quốc {rate}%"
+CHART_NATIONAL_LEGEND_VI = "Đường nét đứt: mức cả nước"
+CHART_GREEN_THRESHOLD_VI = "Ngưỡng {pct}% xã XANH"
+CHART_GREEN_AXIS_VI = "Tỷ lệ xã, phường XANH (%)"
+CHART_ONLINE_AXIS_VI = "Nộp trực tuyến lũy kế (%)"
+CHART_NOT_READY_VI = "Chưa sẵn sàng: {low} nộp thấp, {high} nộp cao"
+CHART_INDEX_MISSED_VI = "Đủ {green}% xã XANH nhưng chỉ số sẵn sàng dưới {index} ({count})"
+CHART_TASKS_DONE_AXIS_VI = "Số tỉnh đã hoàn thành (trên {total})"
+CHART_RECONSTRUCTED_VI = "{date} (tính lại từ mức tăng)"
+CHART_HEAT_ALL_FULL_VI = "Dòng “{row}”: {count} tỉnh đạt 100% mọi chỉ tiêu: {names}."
+CHART_HEAT_FULL_ROW_VI = "{count} tỉnh khác"
+
+CHART_CSV_VI = {
+    "province": "Tỉnh, thành phố",
+    "province_code": "Mã tỉnh",
+    "online_rate_pct": "Tỷ lệ nộp trực tuyến lũy kế (%)",
+    "national_rate_pct": "Mức cả nước (%)",
+    "flagged": "Sẵn sàng nhưng nộp trực tuyến thấp",
+    "readiness_index": "Chỉ số sẵn sàng hạ tầng",
+    "green_pct": "Tỷ lệ xã XANH (%)",
+    "quadrant": "Nhóm",
+    "open_tasks": "Số nhiệm vụ chưa hoàn thành",
+    "task": "Nhiệm vụ",
+    "section": "Nhóm nhiệm vụ",
+    "date": "Ngày báo cáo",
+    "done_count": "Số tỉnh đã hoàn thành",
+    "total": "Tổng số tỉnh",
+    "reconstructed": "Tính lại từ mức tăng",
+    "yes": "có",
+    "no": "không",
+}
+
+
+def chart_title_online_rates(below: int, provinces: int, national: str, lowest: str, lowest_rate: str) -> str:
+    return f"{below}/{provinces} tỉnh nộp trực tuyến dưới mức cả nước ({national}%); thấp nhất {lowest} ({lowest_rate}%)"
+
+
+def chart_title_ready_but_low(flagged: int, national: str) -> str:
+    if flagged == 0:
+        return f"Không tỉnh nào vừa sẵn sàng vừa nộp trực tuyến dưới mức cả nước ({national}%)"
+    return f"{flagged} tỉnh đã sẵn sàng nhưng nộp trực tuyến dưới mức cả nước ({national}%)"
+
+
+def chart_title_open_tasks(provinces: int, worst: str, count: int, date: str) -> str:
+    return f"{provinces} tỉnh còn nhiệm vụ chưa hoàn thành ngày {date}; nhiều nhất {worst} ({count} nhiệm vụ)"
+
+
+def chart_title_task_progress(first_date: str, last_date: str, first_done: int, last_done: int, complete: int, tasks: int) -> str:
+    return (
+        f"Lượt tỉnh × nhiệm vụ đã hoàn thành: {first_done} ({first_date}) → {last_done} ({last_date}); "
+        f"{complete}/{tasks} nhiệm vụ xong ở mọi tỉnh"
+    )
+
+
+def chart_title_heat(short: int, provinces: int, worst: str, indicator: str, value: str) -> str:
+    if short == 0:
+        return f"Cả {provinces} tỉnh, thành phố đạt 100% mọi chỉ tiêu hiện trạng xã, phường"
+    return (
+        f"{short}/{provinces} tỉnh chưa đạt 100% mọi chỉ tiêu hiện trạng xã, phường (tỉnh thiếu nhiều nhất ở trên); "
+        f"thấp nhất: {worst}, {indicator.lower()} {value}%"
+    )
+# ================================================================ end of charts

@@ -14,7 +14,7 @@ from helpers.report.formats import fmt_int, fmt_num, fmt_pct, vn_date
 from helpers.report.names import display_text, name_of, name_getter
 from helpers.report.plots.readiness_uptake import readiness_vs_online
 from helpers.report.render import EMPTY, Html, f_num2, f_pct, f_text, figure, heading, inline, join, para, render, table
-from helpers.report.sections.sources import Sources
+from helpers.report.sections.sources import Sources, document_name
 from helpers.report.wording import THEME_LABELS_VI, THEME_RULE_VI, describe_method, theme_rule_quality_vi
 
 
@@ -38,10 +38,11 @@ def html(f: DateFacts, sources: Sources) -> Html:
         para(describe_method(res), cite, cls="method"),
         para(honest, cite),
         figure(
-            readiness_vs_online(res, f.table("provinces"), labels_for=res.flagged),
-            alt="Biểu đồ phân tán: chỉ số sẵn sàng hạ tầng và tỷ lệ nộp trực tuyến",
-            caption="Chỉ số sẵn sàng hạ tầng (trục ngang) và tỷ lệ nộp trực tuyến lũy kế (trục dọc); đường nét đứt: ngưỡng; đường liền: hồi quy; tên: tỉnh bị gắn cờ",
+            readiness_vs_online(res, name_getter(f), labels_for=res.flagged),
+            alt="Biểu đồ bốn nhóm: tỷ lệ xã XANH và tỷ lệ nộp trực tuyến",
+            caption="Tỷ lệ xã, phường XANH (trục ngang) và tỷ lệ nộp trực tuyến lũy kế (trục dọc); hai đường nét đứt là hai ngưỡng của quy tắc, chia bốn nhóm",
             cite=cite,
+            source=f"{document_name(PLAN02, f.report_date)}, Phụ lục 4, 5 và 8",
         ),
     ]
     records = f.ready_but_low_records

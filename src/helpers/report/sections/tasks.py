@@ -15,7 +15,7 @@ from helpers.report.formats import fmt_int, fmt_pct, vn_date, vn_day_month
 from helpers.report.names import display_name, name_of, name_getter
 from helpers.report.plots.tasks import open_tasks_by_province_plot
 from helpers.report.render import EMPTY, Html, f_int, f_pct1, f_text, figure, heading, join, kpis, para, table
-from helpers.report.sections.sources import Sources
+from helpers.report.sections.sources import Sources, document_name
 
 TASKS_PART = "Phụ lục: tiến độ từng nhiệm vụ theo tỉnh"
 # Beyond this many provinces, a task's "not done" cell starts with the count.
@@ -115,10 +115,11 @@ def _laggards(f: DateFacts, cite: Html) -> Html:
         listed = "; ".join(f"{name_of(f, c)}: {n} nhiệm vụ ({ids})" for c, n, ids in zip(ranking["province_code"], ranking["open_tasks"], ranking["open_task_ids"]))
         return para(f"Các tỉnh còn nhiệm vụ chưa xong: {listed}.", cite)
     return figure(
-        open_tasks_by_province_plot(ranking),
+        open_tasks_by_province_plot(ranking.assign(short_name=ranking["province_code"].map(name_getter(f)))),
         alt="Số nhiệm vụ chưa hoàn thành theo tỉnh",
         caption=f"Số nhiệm vụ chưa hoàn thành theo tỉnh, {vn_date(f.report_date)} (tỉnh chậm nhất ở trên cùng)",
         cite=cite,
+        source=f"{document_name(DAILY, f.report_date)}, {TASKS_PART}",
     )
 
 

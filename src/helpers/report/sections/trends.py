@@ -10,7 +10,7 @@ from helpers.report.formats import fmt_int, vn_date, vn_day_month, vn_month
 from helpers.report.names import display_name, name_of, name_getter
 from helpers.report.plots.tasks import task_progress_plot
 from helpers.report.render import EMPTY, Html, bullet_list, f_int, f_num2, f_pct, f_text, figure, heading, join, para, render, table
-from helpers.report.sections.sources import Sources
+from helpers.report.sections.sources import Sources, document_name
 from helpers.report.sections.tasks import TASKS_PART
 from helpers.report.wording import laggards_correlation, laggards_selection
 
@@ -40,8 +40,9 @@ def tasks_html(f: DateFacts, sources: Sources) -> Html:
         figure(
             task_progress_plot(trend),
             alt="Số tỉnh đã hoàn thành từng nhiệm vụ theo ngày",
-            caption=f"Số tỉnh đã hoàn thành từng nhiệm vụ, {vn_date(dates[0])} → {vn_date(dates[-1])}",
+            caption=f"Số tỉnh đã hoàn thành từng nhiệm vụ, {vn_date(dates[0])} → {vn_date(dates[-1])}; số cuối dòng: ngày {vn_date(dates[-1])}",
             cite=cite,
+            source=f"{document_name(DAILY, f.report_date)}, {TASKS_PART}",
         ),
     ]
     wide = f.open_tasks_over_dates

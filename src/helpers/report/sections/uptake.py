@@ -9,7 +9,7 @@ from helpers.report.formats import fmt_int, fmt_pct, vn_date, vn_day_month
 from helpers.report.names import name_of, name_getter
 from helpers.report.plots.readiness_uptake import ranked_online_rates
 from helpers.report.render import EMPTY, Html, f_int, f_num2, f_pct, f_text, figure, heading, join, kpis, para, table
-from helpers.report.sections.sources import Sources
+from helpers.report.sections.sources import Sources, document_name
 from helpers.report.wording import WEEKDAYS_VI
 
 
@@ -62,10 +62,11 @@ def html(f: DateFacts, sources: Sources) -> Html:
                 cite8,
             ),
             figure(
-                ranked_online_rates(f.rates_all, f.national_rate, f.table("provinces"), highlight=flagged),
+                ranked_online_rates(f.rates_all, f.national_rate, name_getter(f), highlight=flagged),
                 alt="Tỷ lệ hồ sơ nộp trực tuyến theo tỉnh, xếp hạng",
-                caption="Tỷ lệ hồ sơ nộp trực tuyến lũy kế theo tỉnh; đường dọc: mức cả nước; tô đậm: tỉnh sẵn sàng nhưng nộp trực tuyến thấp",
+                caption=f"Tỷ lệ hồ sơ nộp trực tuyến lũy kế {period(f)} theo tỉnh, cao nhất ở trên",
                 cite=cite8,
+                source=f"{document_name(PLAN02, f.report_date)}, Phụ lục 8, bảng III",
             ),
             heading(3, f"Ngày {vn_day_month(vol.day)} so với lũy kế, và khối lượng hồ sơ"),
             para(volume_text, cite8i),

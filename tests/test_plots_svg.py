@@ -20,6 +20,7 @@ from helpers.report.plots import svg as S
 from helpers.report.plots.heatmap import heat_data, severity_order
 from helpers.report.plots.readiness_uptake import ranked_online_rates, readiness_vs_online
 from helpers.report.plots.tasks import open_tasks_by_province_plot, task_progress_plot
+from helpers.report.names import name_of
 from helpers.report.render import EMPTY, figure
 
 from conftest import ROOT
@@ -275,13 +276,13 @@ def test_heat_map_of_the_briefing_is_sorted_and_collapsed(ingested):
     names = re.findall(r'<th class="row(?: flagged)?"(?: style="[^"]*")?>([^<]*)</th>', html)[1:]
     full = [c for c in f.indicators.index if (f.indicators.loc[c] >= 100).all()]
     assert len(full) == 21 and names[-1] == "21 tỉnh khác"
-    shortfall = {f.short(c): float((100 - f.indicators.loc[c]).sum()) for c in f.indicators.index}
+    shortfall = {name_of(f, c): float((100 - f.indicators.loc[c]).sum()) for c in f.indicators.index}
     drawn = [shortfall[n] for n in names[:-1]]
     assert drawn == sorted(drawn, reverse=True) and len(drawn) == 34 - 21
     assert html.count('<tr class="collapsed">') == 1
-    assert "21 tỉnh đạt 100% mọi chỉ tiêu: " + ", ".join(f.short(c) for c in sorted(full)) in html
+    assert "21 tỉnh đạt 100% mọi chỉ tiêu: " + ", ".join(name_of(f, c) for c in sorted(full)) in html
     flagged_rows = re.findall(rf'<th class="row flagged" style="color:{S.FLAG}">([^<]*)</th>', html)
-    assert set(flagged_rows) == {f.short(c) for c in f.ready_but_low.flagged} & set(names)
+    assert set(flagged_rows) == {name_of(f, c) for c in f.ready_but_low.flagged} & set(names)
     csv = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]+)"', html).group(1)
     back = pd.read_csv(io.StringIO(base64.b64decode(csv).decode("utf-8-sig")))
     assert len(back) == 34 and list(back["Tỉnh, thành phố"][: len(drawn)]) == names[:-1]

@@ -196,7 +196,7 @@ def test_two_province_flags_give_both_sections_and_an_unknown_one_exits_2(built_
     assert counts[4] in "".join(parts[4]) and counts[46] in "".join(parts[46])
     assert counts[4] not in "".join(parts[46])  # each province's part has its own figures
     drill = (root / "outputs" / "2025-09-22" / "province_drilldown.html").read_text(encoding="utf-8")
-    assert "theo tham số province: Cao Bằng (mã 4), Thành phố Huế (mã 46)" in drill, drill[:2000]
+    assert "theo tham số province: Cao Bằng (mã 4), TP. Huế (mã 46)" in drill, drill[:2000]
 
     before = {p: p.read_bytes() for p in (root / "outputs" / "2025-09-22").iterdir() if p.is_file()}
     done = run_cli(root, "run", "--date", "22/9/2025", "--province", "Huế", "--province", "Atlantis")

@@ -23,6 +23,7 @@ from helpers.errors import InputError
 from helpers.ingest.provinces import by_code, lookup
 from helpers.report.document import Briefing
 from helpers.report.formats import fmt_pct, vn_date
+from helpers.report.names import display_full_name
 from helpers.report.render import Html, absent, f_int, f_num2, f_pct, f_text, heading, join, para, table
 from helpers.report.wording import (
     DEFAULT_PROVINCE_VI,
@@ -100,7 +101,8 @@ class ProvinceDrilldown(Briefing):
         return self.sources.cite(PLAN02, part, self.report_date)
 
     def _label(self, code: int) -> str:
-        return DRILLDOWN_PROVINCE_VI.format(name=self.facts.full_names[code], code=code)
+        """The province as the pages print it (``TP. Hồ Chí Minh (mã 79)``); the tables keep the registry's name."""
+        return DRILLDOWN_PROVINCE_VI.format(name=display_full_name(self.facts.full_names[code]), code=code)
 
     def intro(self) -> Html:
         codes, why = self.choice

@@ -10,21 +10,35 @@ import pandas as pd
 
 
 def cross_report_findings(tables: dict) -> list[dict]:
+    """Every finding of this module: :func:`registry_findings`, then :func:`pair_findings`
+    of each pair of consecutive reports (ingest caches the latter per pair)."""
     rows: list[dict] = []
-    rows.extend(_commune_counts_vs_registry(tables))
-    by_date = _ByDate(tables)
+    rows.extend(registry_findings(tables))
+    by_date = ByDate(tables)
     for previous, current in consecutive_reports(tables):
-        if current.kind == "plan02":
-            rows.extend(_dossier_checks(by_date, previous, current))
-            rows.extend(_green_change_check(by_date, previous, current))
-        elif current.kind == "daily_readiness":
-            rows.extend(_task_checks(by_date, previous, current))
+        rows.extend(pair_findings(by_date, previous, current))
     return rows
 
 
-class _ByDate:
+def registry_findings(tables: dict) -> list[dict]:
+    """Checks of each report against the registry (one row at a time)."""
+    return _commune_counts_vs_registry(tables)
+
+
+def pair_findings(by_date: "ByDate", previous, current) -> list[dict]:
+    """Checks of ``current`` against the report of its kind before it (rows of ``reports``).
+    They read only the two reports' rows, so ingest recomputes them only when either changed."""
+    if current.kind == "plan02":
+        return _dossier_checks(by_date, previous, current) + _green_change_check(by_date, previous, current)
+    if current.kind == "daily_readiness":
+        return _task_checks(by_date, previous, current)
+    return []
+
+
+class ByDate:
     """Each table's rows of one report date, split once (a year of daily reports makes
-    hundreds of pairs; filtering the whole table per pair would grow with its square)."""
+    hundreds of pairs; filtering the whole table per pair would grow with its square).
+    ``None`` stands for the rows without a date (undated documents)."""
 
     def __init__(self, tables: dict):
         self._tables = tables
@@ -32,10 +46,10 @@ class _ByDate:
 
     def __call__(self, table: str, report_date: str) -> pd.DataFrame | None:
         frame = self._tables.get(table)
-        if frame is None or frame.empty:
+        if frame is None or frame.empty or "report_date" not in frame.columns:
             return None
         if table not in self._split:
-            self._split[table] = dict(tuple(frame.groupby("report_date", sort=False)))
+            self._split[table] = {(None if pd.isna(k) else k): v for k, v in frame.groupby("report_date", sort=False, dropna=False)}
         return self._split[table].get(report_date)
 
 
@@ -78,7 +92,7 @@ def _next_day(earlier: str, later: str) -> bool:
     return dt.date.fromisoformat(later) - dt.date.fromisoformat(earlier) == dt.timedelta(days=1)
 
 
-def _dossier_checks(by_date: _ByDate, previous, current) -> list[dict]:
+def _dossier_checks(by_date: ByDate, previous, current) -> list[dict]:
     mine, theirs = by_date("dossiers", current.report_date), by_date("dossiers", previous.report_date)
     if mine is None or theirs is None:
         return []
@@ -114,7 +128,7 @@ def _dossier_checks(by_date: _ByDate, previous, current) -> list[dict]:
     return out
 
 
-def _green_change_check(by_date: _ByDate, previous, current) -> list[dict]:
+def _green_change_check(by_date: ByDate, previous, current) -> list[dict]:
     now, then = by_date("commune_status", current.report_date), by_date("commune_status", previous.report_date)
     if now is None or then is None or not _next_day(previous.report_date, current.report_date):
         return []
@@ -129,7 +143,7 @@ def _green_change_check(by_date: _ByDate, previous, current) -> list[dict]:
     return out
 
 
-def _task_checks(by_date: _ByDate, previous, current) -> list[dict]:
+def _task_checks(by_date: ByDate, previous, current) -> list[dict]:
     out = []
     now, then = by_date("task_progress", current.report_date), by_date("task_progress", previous.report_date)
     if now is not None and then is not None and _next_day(previous.report_date, current.report_date):

@@ -30,9 +30,6 @@ from helpers.errors import InputError, ValidationError
 
 FINGERPRINT_FILE = "_ingest.json"
 DICTIONARY_FILE = "DATA_DICTIONARY.md"
-# Code whose change can change the tables: every file of this stage (helpers/ingest),
-# found by walking the package, so a new module is covered without editing a list.
-STAGE_DIR = Path(__file__).resolve().parent
 
 
 @dataclass
@@ -45,6 +42,8 @@ class IngestResult:
     row_counts: dict[str, int] = field(default_factory=dict)
     findings: int = 0
     seconds: float = 0.0
+    parsed: int = 0  # reports parsed by this run (the others came from the cache)
+    cache_warnings: list[str] = field(default_factory=list)  # cache entries set aside (already printed)
 
 
 def raw_files(raw_dir: Path) -> list[Path]:
@@ -84,7 +83,7 @@ def raw_files(raw_dir: Path) -> list[Path]:
 
 
 def fingerprint(files: list[Path]) -> dict:
-    from importlib.metadata import version
+    from helpers.ingest.cache import code_version
 
     digest = hashlib.sha256()
     raw = {}
@@ -95,11 +94,7 @@ def fingerprint(files: list[Path]) -> dict:
             raise InputError(path, None, "a readable report file", exc.strerror) from None
         raw[path.name] = sha
         digest.update(f"raw {path.name} {sha}\n".encode())
-    for path in sorted(STAGE_DIR.rglob("*.py")):
-        digest.update(f"code {path.relative_to(STAGE_DIR).as_posix()} ".encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    for package in ("vietnam-provinces", "vietnamadminunits", "rapidfuzz"):  # names, former names, matching
-        digest.update(f"{package} {version(package)}\n".encode())
+    digest.update(f"code {code_version()}\n".encode())
     return {"fingerprint": digest.hexdigest(), "raw": raw}
 
 
@@ -134,14 +129,6 @@ def _previous_dates(processed: Path) -> set[str]:
     return set(available_dates(processed)) if processed.exists() else set()
 
 
-def _finding_source(file_name: str, source: str) -> str:
-    """'<file> <part>': parsers name the document part; some already lead with the file."""
-    source = source.strip()
-    if source.startswith(file_name):
-        return source
-    return f"{file_name} {source}".strip()
-
-
 def run_ingest(force: bool = False, raw_dir: Path | None = None, processed_dir: Path | None = None) -> IngestResult:
     started = time.perf_counter()
     raw_dir = raw_dir or config.raw_dir()
@@ -157,7 +144,12 @@ def run_ingest(force: bool = False, raw_dir: Path | None = None, processed_dir: 
         return result
 
     old_dates = _previous_dates(processed)
-    tables, reports, findings, set_aside = build_tables(files, with_set_aside=True)
+    from helpers.ingest.cache import IngestCache, cache_dir
+
+    # --force parses every report and reruns every check (and rewrites the cache)
+    cache = IngestCache(cache_dir(processed), refresh=force)
+    stats: dict = {"hashes": state["raw"]}
+    tables, reports, findings, set_aside = build_tables(files, with_set_aside=True, cache=cache, stats=stats)
     # A report that was ingested before and cannot be read now (raw files never change, so
     # something is wrong with the folder): change nothing, say why. A *new* report that
     # cannot be read is set aside and the others go ahead.
@@ -181,6 +173,7 @@ def run_ingest(force: bool = False, raw_dir: Path | None = None, processed_dir: 
 
         shutil.rmtree(staged, ignore_errors=True)
         raise
+    cache.finish(stats["pieces"])
     dates = {r["report_date"] for r in reports if r["report_date"] and r["kind"] in ("daily_readiness", "plan02")}
     result = IngestResult(
         skipped=False,
@@ -189,6 +182,8 @@ def run_ingest(force: bool = False, raw_dir: Path | None = None, processed_dir: 
         new_dates=sorted(dates - old_dates),
         row_counts=row_counts,
         findings=findings,
+        parsed=stats["parsed"],
+        cache_warnings=cache.warnings,
     )
     result.dates_without_params = _dates_without_params(processed)
     result.seconds = time.perf_counter() - started
@@ -201,72 +196,122 @@ def _dates_without_params(processed: Path) -> list[str]:
     return sorted(d for d in available_dates(processed) if not (config.params_dir() / f"{d}.yaml").exists())
 
 
-PARALLEL_MIN_FILES = 8  # below this, starting worker processes costs more than it saves
+PARALLEL_MIN_FILES = 4  # below this, starting worker processes costs more than it saves
 
 
-def _parse_or_refuse(path: Path):
-    """The parsed report, or the InputError that refuses it (returned, so one bad file
-    stops neither the worker pool nor the other files)."""
+def _parse_or_refuse(path: Path, cache_root: Path | None = None):
+    """The report's :class:`ReportPiece` (stored in the cache at ``cache_root``), or the
+    InputError that refuses it (returned, so one bad file stops neither the worker pool nor
+    the other files)."""
     from helpers.ingest.parsers import parse_report
+    from helpers.ingest.piece import piece_of
 
     try:
-        return parse_report(path)
+        piece = piece_of(parse_report(path))
     except InputError as exc:
         return exc
+    if cache_root is not None and piece.frames is None:
+        from helpers.ingest.cache import IngestCache
+
+        try:  # writing the entry here spreads the JSON over the workers
+            IngestCache(cache_root).store_piece(piece)
+        except OSError:
+            pass  # a cache that cannot be written costs the next run a parse, nothing else
+    return piece
 
 
-def _parse_all(files: list[Path]) -> list:
+def _parse_all(files: list[Path], cache_root: Path | None = None) -> list:
     """:func:`_parse_or_refuse` of every file, in order. Files are independent, so with many
     of them (a backlog of daily reports) they are parsed in forked worker processes, one
-    per CPU."""
+    per CPU. Each worker takes files one at a time, so the two cores stay busy to the end."""
     from helpers.parallel import can_fork, fork_pool, usable_cpus
 
     workers = min(usable_cpus(), len(files))
     if len(files) < PARALLEL_MIN_FILES or workers < 2 or not can_fork():
-        return [_parse_or_refuse(path) for path in files]
+        return [_parse_or_refuse(path, cache_root) for path in files]
+    import functools
+
     with fork_pool(workers) as pool:
-        return list(pool.map(_parse_or_refuse, files, chunksize=max(1, len(files) // (4 * workers))))
+        return list(pool.map(functools.partial(_parse_or_refuse, cache_root=cache_root), files, chunksize=1))
+
+
+def _pieces(files: list[Path], cache, stats: dict) -> tuple[list, set[str]]:
+    """Every file's piece (or refusal), in order: from the cache when its bytes were parsed
+    by this code before, else parsed. Also the names that came from the cache (a cached
+    piece the lax schema refuses is parsed again, not set aside)."""
+    out: list = [None] * len(files)
+    cached: set[str] = set()
+    todo = []
+    hashes = stats.get("hashes") or {}
+    for i, path in enumerate(files):
+        piece = None
+        if cache is not None and not cache.refresh:
+            sha = hashes.get(path.name)
+            if sha is None:
+                try:
+                    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+                except OSError as exc:
+                    out[i] = InputError(path, None, "a readable report file", exc.strerror)
+                    continue
+            piece = cache.load_piece(path.name, sha)
+        if piece is None:
+            todo.append(i)
+        else:
+            out[i] = piece
+            cached.add(path.name)
+    for i, result in zip(todo, _parse_all([files[i] for i in todo], cache.root if cache is not None else None)):
+        out[i] = result
+    stats["parsed"] = len(todo)
+    return out, cached
 
 
 # Reports from before the programme (the merger was decided in 2025) are not reports of it.
 FIRST_REPORT_YEAR = 2025
 
 
-def _refusal(p, seen: dict, today: dt.date) -> InputError | None:
+def _refusal(p, seen: dict, today: dt.date, raw_dir: Path) -> InputError | None:
     """Why a parsed report cannot join the others (None if it can)."""
-    if p.report_date is not None and p.report_date > today:
-        return InputError(p.report.path, _date_line(p.report, p.report_date), f"a report date no later than today ({today.isoformat()})", p.report_date.isoformat())
-    if p.report_date is not None and p.report_date.year < FIRST_REPORT_YEAR:
-        return InputError(p.report.path, _date_line(p.report, p.report_date), f"a report date in {FIRST_REPORT_YEAR} or later (the two-level programme)", p.report_date.isoformat())
+    path = p.path(raw_dir)
+    date = p.date
+    if date is not None and date > today:
+        return InputError(path, _date_line(path, date), f"a report date no later than today ({today.isoformat()})", date.isoformat())
+    if date is not None and date.year < FIRST_REPORT_YEAR:
+        return InputError(path, _date_line(path, date), f"a report date in {FIRST_REPORT_YEAR} or later (the two-level programme)", date.isoformat())
     if _standing(p):
         key = (p.kind, None)
         if key in seen:
-            return InputError(p.report.path, 1, f"one {p.kind} document (a newer version: briefings add-report FILE --supersedes OLD)", f"a second one (also {seen[key]})")
+            return InputError(path, 1, f"one {p.kind} document (a newer version: briefings add-report FILE --supersedes OLD)", f"a second one (also {seen[key]})")
     else:
-        key = (p.kind, p.report_date.isoformat() if p.report_date else None)
+        key = (p.kind, p.report_date)
         if key in seen:
-            return InputError(p.report.path, 1, f"one {p.kind} report per date (a correction: briefings add-report FILE --supersedes OLD)", f"a second one for {key[1] or 'no date'} (also {seen[key]})")
-    seen[key] = p.report.name
+            return InputError(path, 1, f"one {p.kind} report per date (a correction: briefings add-report FILE --supersedes OLD)", f"a second one for {key[1] or 'no date'} (also {seen[key]})")
+    seen[key] = p.file
     return None
 
 
 def _standing(p) -> bool:
     """A standing document (vendor summary, directives notice): its tables carry no report
     date, so a second one cannot sit beside it; a newer version supersedes it."""
+    from helpers.ingest.piece import BODY_TABLES
     from helpers.ingest.schemas import TABLES
 
-    return bool(p.tables) and not any("report_date" in TABLES[name].key for name in p.tables if name in TABLES)
+    names = [name for name in p.table_names() if name not in BODY_TABLES]
+    return bool(names) and not any("report_date" in TABLES[name].key for name in names if name in TABLES)
 
 
-def build_tables(files: list[Path], with_set_aside: bool = False):
+def build_tables(files: list[Path], with_set_aside: bool = False, cache=None, stats: dict | None = None):
     """Parse every file and return (tables, report rows, number of findings[, set aside]).
-    Pure: writes nothing. Without ``with_set_aside`` the first unreadable file raises."""
-    parsed = _parse_all(files)
+    Writes nothing but cache entries (with ``cache``, an :class:`IngestCache`). Without
+    ``with_set_aside`` the first unreadable file raises. ``stats`` (optional) may bring the
+    files' SHA-256 (``hashes``) and receives ``parsed`` and the ingested ``pieces``."""
+    stats = {} if stats is None else stats
+    parsed, cached = _pieces(files, cache, stats)
+    raw_dir = files[0].parent if files else Path(".")
     today = dt.date.today()
     seen: dict[tuple[str, str | None], str] = {}
     good, set_aside = [], []
     for p in parsed:
-        refusal = p if isinstance(p, InputError) else _refusal(p, seen, today)
+        refusal = p if isinstance(p, InputError) else _refusal(p, seen, today, raw_dir)
         if refusal is None:
             good.append(p)
             continue
@@ -275,29 +320,39 @@ def build_tables(files: list[Path], with_set_aside: bool = False):
         set_aside.append({"file": Path(refusal.path).name, "error": str(refusal), "exc": refusal})
     while True:
         try:
-            tables, report_rows, findings = _assemble(good) if good else ({}, [], 0)
+            tables, report_rows, findings = _assemble(good, cache) if good else ({}, [], 0)
             break
-        except _BadPiece as bad:  # a report the lax schema refuses: set it aside, assemble the rest
+        except _BadPiece as bad:
+            if bad.file in cached:  # the cache's copy, not the report: parse the report again
+                cached.discard(bad.file)
+                index = next(i for i, p in enumerate(good) if p.file == bad.file)
+                cache.discard_piece(good[index], f"the lax schema refuses it ({bad.error})")
+                fresh = _parse_or_refuse(raw_dir / bad.file, cache.root)
+                stats["parsed"] = stats.get("parsed", 0) + 1
+                if not isinstance(fresh, InputError):
+                    good[index] = fresh
+                    continue
+                bad = _BadPiece(bad.file, fresh)
+            # a report the lax schema refuses: set it aside, assemble the rest
             if not with_set_aside:
                 raise bad.error from None
-            good = [p for p in good if p.report.name != bad.file]
+            good = [p for p in good if p.file != bad.file]
             set_aside.append({"file": bad.file, "error": str(bad.error), "exc": bad.error})
+    stats["pieces"] = good
     if with_set_aside:
         return tables, report_rows, findings, set_aside
     return tables, report_rows, findings
 
 
 class _BadPiece(Exception):
-    def __init__(self, file: str, error: ValidationError):
+    def __init__(self, file: str, error: Exception):
         super().__init__(str(error))
         self.file, self.error = file, error
 
 
-def _assemble(parsed: list):
+def _assemble(parsed: list, cache=None):
     import pandas as pd
 
-    from helpers.ingest import checks, consistency
-    from helpers.ingest.parsers.claims import extract_claims, extract_deadlines
     from helpers.ingest.provinces import provinces_table
     from helpers.ingest.schemas import TABLES
 
@@ -305,24 +360,17 @@ def _assemble(parsed: list):
     findings_rows = []
     report_rows = []
     for p in parsed:
-        report_date = p.report_date.isoformat() if p.report_date else None
-        report_rows.append(
-            {"file": p.report.name, "kind": p.kind, "report_date": report_date, "as_of": p.as_of or None, "title": p.title, "notice": p.notice or None, "sha256": p.report.sha256}
-        )
-        for name, frame in p.tables.items():
+        report_rows.append(p.report_row())
+        for name in p.table_names():
             if name not in TABLES:
-                raise ValidationError(f"{p.report.name}: parser produced unknown table {name!r}")
-            pieces.setdefault(name, []).append((p.report.name, frame))
-        pieces.setdefault("claims", []).append((p.report.name, extract_claims(p.report, report_date)))
-        pieces.setdefault("deadline_terms", []).append((p.report.name, extract_deadlines(p.report, report_date)))
-        for f in p.findings:
-            findings_rows.append({"report_date": report_date, "source": _finding_source(p.report.name, f.source), "check": f.check, "severity": f.severity, "detail": f.detail})
+                raise ValidationError(f"{p.file}: parser produced unknown table {name!r}")
+            pieces.setdefault(name, []).append(p)
+        findings_rows.extend(p.findings)
 
     tables = {name: _lax_table(TABLES[name], named) for name, named in pieces.items()}
     tables["provinces"] = provinces_table()
     tables["reports"] = pd.DataFrame(report_rows)
-    findings_rows.extend(checks.cross_report_findings(tables))
-    findings_rows.extend(consistency.findings(tables))
+    findings_rows.extend(_checks_across_reports(tables, parsed, cache))
     # A check may meet the same contradiction twice (two tables, two passes): keep it once,
     # so that no finding can break the table's key and stop the ingest.
     dq = pd.DataFrame(findings_rows, columns=TABLES["data_quality"].columns)
@@ -333,18 +381,63 @@ def _assemble(parsed: list):
     return tables, report_rows, len(tables["data_quality"])
 
 
-def _date_line(report, date) -> int | None:
+def _checks_across_reports(tables: dict, parsed: list, cache) -> list[dict]:
+    """The findings of ``checks`` (registry, then each pair of consecutive reports) and of
+    ``consistency`` (each check over each report date), in that order. A pair's or a
+    date's findings depend only on its reports, so with a cache they are computed only for
+    the pairs and dates whose reports are new or changed."""
+    from helpers.ingest import checks, consistency
+    from helpers.ingest.cache import findings_key
+
+    by_file = {p.file: p for p in parsed}
+    by_date = checks.ByDate(tables)
+    rows = list(checks.registry_findings(tables))
+    for previous, current in checks.consecutive_reports(tables):
+        key = findings_key(by_file[previous.file], by_file[current.file])
+        found = cache.findings("pairs", key) if cache is not None else None
+        if found is None:
+            found = checks.pair_findings(by_date, previous, current)
+            if cache is not None:
+                cache.store_findings("pairs", key, found)
+        rows.extend(found)
+    per_check: list[list[dict]] = [[] for _ in consistency.CHECKS]
+    dates: dict[str | None, list] = {}
+    for p in parsed:
+        dates.setdefault(p.report_date, []).append(p)
+    for date in sorted(dates, key=lambda d: (d is not None, d or "")):
+        key = findings_key(*dates[date])
+        found = cache.findings("dates", key) if cache is not None else None
+        if found is None:
+            day = {name: by_date(name, date) for name in tables if name != "provinces"}
+            day = {name: frame for name, frame in day.items() if frame is not None}
+            found = consistency.findings_by_check(day)
+            if cache is not None:
+                cache.store_findings("dates", key, found)
+        for bucket, part in zip(per_check, found):
+            bucket.extend(part)
+    for bucket in per_check:
+        rows.extend(bucket)
+    return rows
+
+
+def _date_line(path: Path, date) -> int | None:
     """First line printing ``date`` as d/m/yyyy (for the error message; None if not found)."""
     import re
 
-    for number, line in enumerate(report.lines, start=1):
+    from helpers.ingest.rawtext import read_raw_report
+
+    try:
+        lines = read_raw_report(path).lines
+    except InputError:
+        return None
+    for number, line in enumerate(lines, start=1):
         for m in re.finditer(r"(\d{1,2})/(\d{1,2})/(\d{4})", line):
             if (int(m.group(3)), int(m.group(2)), int(m.group(1))) == (date.year, date.month, date.day):
                 return number
     return None
 
 
-def _lax_table(spec, named_frames: list):
+def _lax_table(spec, pieces: list):
     """Concatenate one table's pieces (one per report) and apply its lax schema once.
 
     One validation per table rather than per report keeps ingestion inside its time
@@ -352,19 +445,24 @@ def _lax_table(spec, named_frames: list):
     """
     import pandas as pd
 
+    from helpers.ingest.piece import concat
+
     schema = spec.lax()
-    frames = [frame for _, frame in named_frames]
-    whole = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    if all(p.frames is None for p in pieces):
+        whole = concat([p.tables[spec.name] for p in pieces])
+    else:
+        frames = [p.frame(spec.name) for p in pieces]
+        whole = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     try:
-        return _validate(schema, whole, f"{named_frames[0][0]}: {spec.name} (lax)")
+        return _validate(schema, whole, f"{pieces[0].file}: {spec.name} (lax)")
     except ValidationError as exc:
-        if len(frames) == 1:
-            raise _BadPiece(named_frames[0][0], exc) from None
-        for file_name, frame in named_frames:
+        if len(pieces) == 1:
+            raise _BadPiece(pieces[0].file, exc) from None
+        for p in pieces:
             try:
-                _validate(schema, frame, f"{file_name}: {spec.name} (lax)")
+                _validate(schema, p.frame(spec.name), f"{p.file}: {spec.name} (lax)")
             except ValidationError as piece_exc:
-                raise _BadPiece(file_name, piece_exc) from None
+                raise _BadPiece(p.file, piece_exc) from None
         raise
 
 

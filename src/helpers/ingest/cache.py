@@ -1,6 +1,6 @@
 """The ingest cache: what was parsed and checked before, so that a new report costs one parse.
 
-Beside ``data/processed`` (which an ingest replaces whole), in ``data/.ingest-cache/``:
+In ``data/processed/.cache/`` (carried into each new ``data/processed`` an ingest swaps in):
 
 * ``reports/<key>.json``: one report's :class:`~helpers.ingest.piece.ReportPiece`, keyed by
   the code version, the file name and the SHA-256 of its bytes (the name appears in the
@@ -34,7 +34,7 @@ from pathlib import Path
 from helpers.errors import printable
 from helpers.ingest.piece import ReportPiece
 
-CACHE_DIR = ".ingest-cache"
+CACHE_DIR = ".cache"
 FORMAT = 1
 STAGE_DIR = Path(__file__).resolve().parent
 # Packages whose data or behaviour the parsers read: province names and former names, matching.
@@ -58,7 +58,7 @@ def code_version() -> str:
 
 
 def cache_dir(processed: Path) -> Path:
-    return processed.parent / CACHE_DIR
+    return processed / CACHE_DIR
 
 
 def piece_key(file: str, sha256: str) -> str:
@@ -191,6 +191,12 @@ class IngestCache:
         self._checks_dirty = True
 
     # --- upkeep -----------------------------------------------------------------------
+
+    def move_into(self, staged: Path) -> None:
+        """Move the cache into the new ``data/processed`` before it is swapped in (a rename:
+        the cache keeps its path once the swap is done)."""
+        if self.root.is_dir():
+            os.replace(self.root, staged / self.root.name)
 
     def set_aside(self, path: Path, why: str, file: str | None) -> None:
         """Move a bad entry to ``set-aside/`` and say so in one line (never fatal)."""

@@ -62,12 +62,19 @@ def _phase2_done_but_overdue(tables: dict) -> list[dict]:
     if progress is None or tasks is None:
         return []
     overdue = tasks[(tasks["appendix"] == 2) & tasks["province_code"].notna()]
+    # each (date, province)'s first progress row, looked up instead of filtering the whole table per task
+    first: dict[tuple, tuple[int, int]] = {}
+    for date, code, done, total in zip(progress["report_date"], progress["province_code"], progress["tasks_done"], progress["tasks_total"]):
+        first.setdefault((date, int(code)), (int(done), int(total)))
+    files: dict = {}
     out = []
     for row in overdue.itertuples(index=False):
-        mine = progress[(progress["report_date"] == row.report_date) & (progress["province_code"] == int(row.province_code))]
-        if len(mine) and int(mine["tasks_done"].iloc[0]) == int(mine["tasks_total"].iloc[0]):
-            done = f"{int(mine['tasks_done'].iloc[0])}/{int(mine['tasks_total'].iloc[0])}"
-            out.append(_finding(row.report_date, f"{_file_of(tables, 'plan02', row.report_date)} Phụ lục 1, 2", "phase2_done_but_overdue",
+        mine = first.get((row.report_date, int(row.province_code)))
+        if mine is not None and mine[0] == mine[1]:
+            done = f"{mine[0]}/{mine[1]}"
+            if row.report_date not in files:
+                files[row.report_date] = _file_of(tables, "plan02", row.report_date)
+            out.append(_finding(row.report_date, f"{files[row.report_date]} Phụ lục 1, 2", "phase2_done_but_overdue",
                                 f"province {int(row.province_code)}: {done} phase-2 tasks done (appendix 1) but responsible for overdue task {row.task_id} (appendix 2)"))
     return out
 

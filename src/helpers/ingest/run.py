@@ -167,6 +167,7 @@ def run_ingest(force: bool = False, raw_dir: Path | None = None, processed_dir: 
         manifest = {**state, "reports": reports, "row_counts": row_counts, "tables": hashes, "set_aside": set_aside}
         (staged / FINGERPRINT_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         (staged / ".gitkeep").touch()
+        cache.move_into(staged)  # the cache lives in data/processed, which is replaced whole
         atomic.replace_dir(staged, processed)
     except BaseException:
         import shutil
@@ -196,7 +197,7 @@ def _dates_without_params(processed: Path) -> list[str]:
     return sorted(d for d in available_dates(processed) if not (config.params_dir() / f"{d}.yaml").exists())
 
 
-PARALLEL_MIN_FILES = 4  # below this, starting worker processes costs more than it saves
+PARALLEL_MIN_FILES = 8  # below this, starting worker processes costs more than it saves
 
 
 def _parse_or_refuse(path: Path, cache_root: Path | None = None):
@@ -230,6 +231,14 @@ def _parse_all(files: list[Path], cache_root: Path | None = None) -> list:
     if len(files) < PARALLEL_MIN_FILES or workers < 2 or not can_fork():
         return [_parse_or_refuse(path, cache_root) for path in files]
     import functools
+
+    # imported before the fork, so that every worker starts with them instead of importing
+    # them (pandera alone is ~0.4 s) for itself
+    import helpers.ingest.parsers.claims  # noqa: F401
+    import helpers.ingest.schemas  # noqa: F401
+    from helpers.ingest.parsers import parser_modules
+
+    parser_modules()
 
     with fork_pool(workers) as pool:
         return list(pool.map(functools.partial(_parse_or_refuse, cache_root=cache_root), files, chunksize=1))
@@ -386,38 +395,95 @@ def _checks_across_reports(tables: dict, parsed: list, cache) -> list[dict]:
     ``consistency`` (each check over each report date), in that order. A pair's or a
     date's findings depend only on its reports, so with a cache they are computed only for
     the pairs and dates whose reports are new or changed."""
+    import pandas as pd
+
     from helpers.ingest import checks, consistency
     from helpers.ingest.cache import findings_key
 
     by_file = {p.file: p for p in parsed}
     by_date = checks.ByDate(tables)
     rows = list(checks.registry_findings(tables))
-    for previous, current in checks.consecutive_reports(tables):
-        key = findings_key(by_file[previous.file], by_file[current.file])
-        found = cache.findings("pairs", key) if cache is not None else None
-        if found is None:
-            found = checks.pair_findings(by_date, previous, current)
-            if cache is not None:
-                cache.store_findings("pairs", key, found)
-        rows.extend(found)
-    per_check: list[list[dict]] = [[] for _ in consistency.CHECKS]
+
+    pairs = list(checks.consecutive_reports(tables))
+    keys = [findings_key(by_file[previous.file], by_file[current.file]) for previous, current in pairs]
+    found = [cache.findings("pairs", key) if cache is not None else None for key in keys]
+    todo = [i for i, f in enumerate(found) if f is None]
+    for i, result in zip(todo, _pair_findings(by_date, [pairs[i] for i in todo])):
+        found[i] = result
+        if cache is not None:
+            cache.store_findings("pairs", keys[i], result)
+    for result in found:
+        rows.extend(result)
+
     dates: dict[str | None, list] = {}
     for p in parsed:
         dates.setdefault(p.report_date, []).append(p)
-    for date in sorted(dates, key=lambda d: (d is not None, d or "")):
-        key = findings_key(*dates[date])
-        found = cache.findings("dates", key) if cache is not None else None
-        if found is None:
-            day = {name: by_date(name, date) for name in tables if name != "provinces"}
-            day = {name: frame for name, frame in day.items() if frame is not None}
-            found = consistency.findings_by_check(day)
-            if cache is not None:
-                cache.store_findings("dates", key, found)
-        for bucket, part in zip(per_check, found):
-            bucket.extend(part)
-    for bucket in per_check:
-        rows.extend(bucket)
+    order = sorted(dates, key=lambda d: (d is not None, d or ""))
+    date_keys = {date: findings_key(*dates[date]) for date in order}
+    by_check = {date: cache.findings("dates", date_keys[date]) if cache is not None else None for date in order}
+    stale = [date for date in order if by_check[date] is None]
+    if stale:
+        # one run of each check over the rows of every stale date at once (the checks are
+        # vectorised over dates), its findings then filed under their date
+        if len(stale) == len(order):
+            subset = {name: frame for name, frame in tables.items() if name != "provinces"}
+        else:
+            subset = {}
+            for name in tables:
+                parts = [by_date(name, date) for date in stale] if name != "provinces" else []
+                parts = [part for part in parts if part is not None]
+                if parts:
+                    subset[name] = parts[0] if len(parts) == 1 else pd.concat(parts)
+        for date in stale:
+            by_check[date] = [[] for _ in consistency.CHECKS]
+        unfiled = []  # a finding whose date is none of the reports' (not cached, never lost)
+        for check, results in enumerate(consistency.findings_by_check(subset)):
+            for row in results:
+                date = row["report_date"] if isinstance(row["report_date"], str) else None
+                (by_check[date][check] if date in stale else unfiled).append(row)
+        if cache is not None and not unfiled:
+            for date in stale:
+                cache.store_findings("dates", date_keys[date], by_check[date])
+        rows.extend(unfiled)
+    for check in range(len(consistency.CHECKS)):
+        for date in order:
+            rows.extend(by_check[date][check])
     return rows
+
+
+# Pair checks to compute before they are spread over worker processes.
+PARALLEL_MIN_PAIRS = 16
+_FORKED: dict = {}  # what forked workers read (inherited, never pickled)
+
+
+def _pair_job(indices: list[int]) -> list[list[dict]]:
+    from helpers.ingest import checks
+
+    by_date, pairs = _FORKED["by_date"], _FORKED["pairs"]
+    return [checks.pair_findings(by_date, *pairs[i]) for i in indices]
+
+
+def _pair_findings(by_date, pairs: list) -> list[list[dict]]:
+    """``checks.pair_findings`` of each pair, in order; many pairs (a cold ingest of a long
+    history) are shared out to forked workers, which inherit the tables."""
+    from helpers.ingest import checks
+    from helpers.parallel import can_fork, fork_pool, usable_cpus
+
+    workers = usable_cpus()
+    if len(pairs) < PARALLEL_MIN_PAIRS or workers < 2 or not can_fork():
+        return [checks.pair_findings(by_date, previous, current) for previous, current in pairs]
+    by_date.split(*checks.PAIR_TABLES)
+    _FORKED.update(by_date=by_date, pairs=pairs)
+    try:
+        batches = [list(range(i, len(pairs), workers)) for i in range(workers)]
+        out: list = [None] * len(pairs)
+        with fork_pool(workers) as pool:
+            for batch, results in zip(batches, pool.map(_pair_job, batches)):
+                for i, result in zip(batch, results):
+                    out[i] = result
+        return out
+    finally:
+        _FORKED.clear()
 
 
 def _date_line(path: Path, date) -> int | None:

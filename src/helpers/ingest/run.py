@@ -149,7 +149,7 @@ def run_ingest(force: bool = False, raw_dir: Path | None = None, processed_dir: 
     # --force parses every report and reruns every check (and rewrites the cache)
     cache = IngestCache(cache_dir(processed), refresh=force)
     stats: dict = {"hashes": state["raw"]}
-    tables, reports, findings, set_aside = build_tables(files, with_set_aside=True, cache=cache, stats=stats)
+    tables, reports, findings, set_aside = build_tables(files, with_set_aside=True, cache=cache, stats=stats, strict=False)
     # A report that was ingested before and cannot be read now (raw files never change, so
     # something is wrong with the folder): change nothing, say why. A *new* report that
     # cannot be read is set aside and the others go ahead.
@@ -159,7 +159,7 @@ def run_ingest(force: bool = False, raw_dir: Path | None = None, processed_dir: 
         raise (broken or set_aside)[0]["exc"]
     staged = atomic.staging_dir(processed)
     try:
-        row_counts = write_tables(tables, staged)
+        row_counts = write_strict_tables(tables, staged)
         (staged / DICTIONARY_FILE).write_text(data_dictionary_markdown(), encoding="utf-8")
         # the tables' hashes bind them to this ingest: a run refuses a table changed since
         hashes = {f"{name}.csv": hashlib.sha256((staged / f"{name}.csv").read_bytes()).hexdigest() for name in row_counts}
@@ -308,11 +308,12 @@ def _standing(p) -> bool:
     return bool(names) and not any("report_date" in TABLES[name].key for name in names if name in TABLES)
 
 
-def build_tables(files: list[Path], with_set_aside: bool = False, cache=None, stats: dict | None = None):
+def build_tables(files: list[Path], with_set_aside: bool = False, cache=None, stats: dict | None = None, strict: bool = True):
     """Parse every file and return (tables, report rows, number of findings[, set aside]).
     Writes nothing but cache entries (with ``cache``, an :class:`IngestCache`). Without
     ``with_set_aside`` the first unreadable file raises. ``stats`` (optional) may bring the
-    files' SHA-256 (``hashes``) and receives ``parsed`` and the ingested ``pieces``."""
+    files' SHA-256 (``hashes``) and receives ``parsed`` and the ingested ``pieces``.
+    ``strict=False`` leaves the row order and the strict schema to :func:`write_strict_tables`."""
     stats = {} if stats is None else stats
     parsed, cached = _pieces(files, cache, stats)
     raw_dir = files[0].parent if files else Path(".")
@@ -329,7 +330,7 @@ def build_tables(files: list[Path], with_set_aside: bool = False, cache=None, st
         set_aside.append({"file": Path(refusal.path).name, "error": str(refusal), "exc": refusal})
     while True:
         try:
-            tables, report_rows, findings = _assemble(good, cache) if good else ({}, [], 0)
+            tables, report_rows, findings = _assemble(good, cache, strict) if good else ({}, [], 0)
             break
         except _BadPiece as bad:
             if bad.file in cached:  # the cache's copy, not the report: parse the report again
@@ -359,7 +360,7 @@ class _BadPiece(Exception):
         self.file, self.error = file, error
 
 
-def _assemble(parsed: list, cache=None):
+def _assemble(parsed: list, cache=None, strict: bool = True):
     import pandas as pd
 
     from helpers.ingest.provinces import provinces_table
@@ -384,10 +385,16 @@ def _assemble(parsed: list, cache=None):
     # so that no finding can break the table's key and stop the ingest.
     dq = pd.DataFrame(findings_rows, columns=TABLES["data_quality"].columns)
     tables["data_quality"] = dq.drop_duplicates(subset=list(TABLES["data_quality"].key) or None, keep="first")
-    for name in list(tables):
-        tables[name] = _conform(tables[name], TABLES[name])
-        tables[name] = _validate(TABLES[name].strict, tables[name], f"table {name} (strict)")
+    if strict:
+        for name in list(tables):
+            tables[name] = _strict_table(name, tables[name])
     return tables, report_rows, len(tables["data_quality"])
+
+
+def _strict_table(name: str, frame):
+    from helpers.ingest.schemas import TABLES
+
+    return _validate(TABLES[name].strict, _conform(frame, TABLES[name]), f"table {name} (strict)")
 
 
 def _checks_across_reports(tables: dict, parsed: list, cache) -> list[dict]:
@@ -551,6 +558,41 @@ def _validate(schema, frame, what: str):
         if getattr(exc, "failure_cases", None) is not None and len(exc.failure_cases):
             failure = f" (failure: {exc.failure_cases.head(3).to_dict('records')})"
         raise ValidationError(f"{what}: {first}{failure}") from None
+
+
+# Rows from which ordering, validating and writing the tables is shared out to workers.
+PARALLEL_MIN_ROWS = 50_000
+
+
+def _write_strict_job(names: list[str]) -> dict[str, int]:
+    tables, target = _FORKED["tables"], _FORKED["target"]
+    return write_tables({name: _strict_table(name, tables[name]) for name in names}, target)
+
+
+def write_strict_tables(tables: dict, target: Path) -> dict[str, int]:
+    """Each table in its row order, checked against its strict schema, written to ``target``
+    (a ValidationError if any fails: the caller discards ``target``). The tables are
+    independent, so large ones are shared out to forked workers, the largest first."""
+    from helpers.parallel import can_fork, fork_pool, usable_cpus
+
+    workers = usable_cpus()
+    if sum(len(frame) for frame in tables.values()) < PARALLEL_MIN_ROWS or workers < 2 or not can_fork():
+        return write_tables({name: _strict_table(name, frame) for name, frame in tables.items()}, target)
+    groups: list[list[str]] = [[] for _ in range(workers)]
+    load = [0] * workers
+    for name in sorted(tables, key=lambda n: -len(tables[n])):
+        lightest = load.index(min(load))
+        groups[lightest].append(name)
+        load[lightest] += len(tables[name]) + 1
+    _FORKED.update(tables=tables, target=target)
+    try:
+        counts: dict[str, int] = {}
+        with fork_pool(workers) as pool:
+            for part in pool.map(_write_strict_job, groups):
+                counts.update(part)
+        return {name: counts[name] for name in sorted(counts)}
+    finally:
+        _FORKED.clear()
 
 
 def write_tables(tables: dict, target: Path) -> dict[str, int]:

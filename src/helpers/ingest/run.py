@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import shlex
 import stat
 import time
 from dataclasses import dataclass, field
@@ -289,13 +290,27 @@ def _refusal(p, seen: dict, today: dt.date, raw_dir: Path) -> InputError | None:
     if _standing(p):
         key = (p.kind, None)
         if key in seen:
-            return InputError(path, 1, f"one {p.kind} document (a newer version: briefings add-report FILE --supersedes OLD)", f"a second one (also {seen[key]})")
+            return InputError(path, 1, f"one {p.kind} document ({_replace_hint(p, seen[key], raw_dir, 'the newer version')})", f"a second one (also {seen[key].file})")
     else:
         key = (p.kind, p.report_date)
         if key in seen:
-            return InputError(path, 1, f"one {p.kind} report per date (a correction: briefings add-report FILE --supersedes OLD)", f"a second one for {key[1] or 'no date'} (also {seen[key]})")
-    seen[key] = p.file
+            return InputError(path, 1, f"one {p.kind} report per date ({_replace_hint(p, seen[key], raw_dir, 'a correction')})", f"a second one for {key[1] or 'no date'} (also {seen[key].file})")
+    seen[key] = p
     return None
+
+
+def _replace_hint(second, first, raw_dir: Path, what: str) -> str:
+    """The commands that replace one of two reports that cannot sit side by side: the newer
+    (by report date, when both have one and they differ) goes through ``add-report
+    --supersedes``, which moves the older to data/raw/superseded/ and records it."""
+    if first.report_date and second.report_date and first.report_date != second.report_date:
+        newer, older = (second, first) if second.report_date > first.report_date else (first, second)
+        lead = f"{newer.file} ({newer.report_date}) is newer than {older.file} ({older.report_date}); to replace it run"
+    else:
+        newer, older = second, first
+        lead = f"if {newer.file} is {what} of {older.file}, run"
+    place = config.relative_to_root(newer.path(raw_dir))
+    return f"{lead}: mv {shlex.quote(place)} . && briefings add-report {shlex.quote(newer.file)} --supersedes {shlex.quote(older.file)}"
 
 
 def _standing(p) -> bool:
@@ -318,7 +333,7 @@ def build_tables(files: list[Path], with_set_aside: bool = False, cache=None, st
     parsed, cached = _pieces(files, cache, stats)
     raw_dir = files[0].parent if files else Path(".")
     today = dt.date.today()
-    seen: dict[tuple[str, str | None], str] = {}
+    seen: dict[tuple[str, str | None], object] = {}  # the report kept for each (kind, date)
     good, set_aside = [], []
     for p in parsed:
         refusal = p if isinstance(p, InputError) else _refusal(p, seen, today, raw_dir)

@@ -95,14 +95,14 @@ def column_array(dtype: str, values: list):
     if dtype == "object":
         out = np.empty(len(values), dtype=object)
         out[:] = values
-        return out
+        return pd.Series(out, dtype=object)  # a bare object array of text would become "str" in a DataFrame
     return pd.array(values, dtype=dtype)  # "str" (NaN for missing) and "Int64" (None -> <NA>)
 
 
 def concat(parts: list[Columns]) -> pd.DataFrame:
     """The pieces of one table, one after another: the same frame as ``pd.concat`` of the
     pieces' frames, built one column at a time (a column whose dtype differs between
-    pieces goes through ``pd.concat``, which decides the common dtype)."""
+    pieces goes through ``pd.concat`` of one-column frames, which decides the common dtype)."""
     if len(parts) == 1:
         return parts[0].frame()
     columns = parts[0].columns
@@ -114,7 +114,9 @@ def concat(parts: list[Columns]) -> pd.DataFrame:
         if len(dtypes) == 1:
             out[name] = column_array(dtypes.pop(), list(itertools.chain.from_iterable(p.data[i] for p in parts)))
         else:
-            out[name] = pd.concat([pd.Series(column_array(p.dtypes[i], p.data[i])) for p in parts], ignore_index=True).array
+            # one-column frames: concatenating frames and Series pick other dtypes (str + object)
+            frames = [pd.DataFrame({name: column_array(p.dtypes[i], p.data[i])}) for p in parts]
+            out[name] = pd.concat(frames, ignore_index=True)[name]
     return pd.DataFrame(out, columns=columns)
 
 

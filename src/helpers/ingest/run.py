@@ -567,6 +567,10 @@ def _validate(schema, frame, what: str):
 
     try:
         return schema.validate(frame, lazy=False)
+    except pandera.errors.SchemaErrors as errors:  # a failed coercion is reported this way even when not lazy
+        exc = errors.schema_errors[0] if errors.schema_errors else None
+        first = str(exc).strip().splitlines()[0] if exc is not None else "schema errors"
+        raise ValidationError(f"{what}: {first}") from None
     except pandera.errors.SchemaError as exc:
         first = str(exc).strip().splitlines()[0]
         failure = ""

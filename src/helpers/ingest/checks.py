@@ -46,18 +46,28 @@ class ByDate:
     hundreds of pairs; filtering the whole table per pair would grow with its square).
     ``None`` stands for the rows without a date (undated documents)."""
 
-    def __init__(self, tables: dict):
+    def __init__(self, tables: dict, few: bool = False):
         self._tables = tables
         self._split: dict[str, dict] = {}
+        # few: only a handful of dates will be asked for (an incremental ingest), so each
+        # is filtered on its own instead of splitting the whole table
+        self._few = few
 
     def split(self, *tables: str) -> None:
-        for table in tables:
-            self(table, None)
+        if not self._few:
+            for table in tables:
+                self(table, None)
 
     def __call__(self, table: str, report_date: str | None) -> pd.DataFrame | None:
         frame = self._tables.get(table)
         if frame is None or frame.empty or "report_date" not in frame.columns:
             return None
+        if self._few:
+            split = self._split.setdefault(table, {})
+            if report_date not in split:
+                rows = frame[frame["report_date"].isna() if report_date is None else frame["report_date"] == report_date]
+                split[report_date] = rows if len(rows) else None
+            return split[report_date]
         if table not in self._split:
             self._split[table] = {(None if pd.isna(k) else k): v for k, v in frame.groupby("report_date", sort=False, dropna=False)}
         return self._split[table].get(report_date)

@@ -66,7 +66,15 @@ class Columns:
         return pd.DataFrame({c: column_array(d, v) for c, d, v in zip(self.columns, self.dtypes, self.data)}, columns=self.columns)
 
     def to_json(self) -> dict:
-        return {"columns": self.columns, "dtypes": self.dtypes, "data": self.data}
+        """Column lists; a column of one repeated value (the report date in every row, a
+        table's source) as ``{"same": value, "n": rows}``, which keeps entries small."""
+        data = []
+        for values in self.data:
+            if len(values) > 1 and values.count(values[0]) == len(values):
+                data.append({"same": values[0], "n": len(values)})
+            else:
+                data.append(values)
+        return {"columns": self.columns, "dtypes": self.dtypes, "data": data}
 
     @classmethod
     def from_json(cls, obj) -> "Columns":
@@ -80,12 +88,27 @@ class Columns:
             raise ValueError("a table's columns, dtypes and data disagree")
         if not all(isinstance(c, str) for c in columns) or not all(d in DTYPES for d in dtypes):
             raise ValueError("a column name or dtype is not one the parsers produce")
-        if not all(isinstance(v, list) for v in data) or len({len(v) for v in data}) > 1:
+        data = [_expand(v) for v in data]
+        if len({len(v) for v in data}) > 1:
             raise ValueError("the columns of a table differ in length")
         for dtype, values in zip(dtypes, data):
-            if dtype in ("object", "str") and not all(isinstance(v, _JSON_SCALARS) for v in values):
-                raise ValueError("a text column holds a list or an object")
+            if dtype == "str":  # text or NaN only (checked in C: entries hold ~10^5 values)
+                if values and pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+                    raise ValueError("a text column holds something other than text")
+            elif dtype == "object" and not all(isinstance(v, _JSON_SCALARS) for v in values):
+                raise ValueError("a column holds a list or an object")
         return cls(columns, dtypes, data)
+
+
+def _expand(values) -> list:
+    """A column as :meth:`Columns.to_json` wrote it, back to its list of values."""
+    if isinstance(values, list):
+        return values
+    if isinstance(values, dict) and set(values) == {"same", "n"} and isinstance(values["n"], int) and 0 <= values["n"] <= 10**7:
+        if not isinstance(values["same"], _JSON_SCALARS):
+            raise ValueError("a repeated value is a list or an object")
+        return [values["same"]] * values["n"]
+    raise ValueError("a column is neither a list of values nor a repeated value")
 
 
 def column_array(dtype: str, values: list):

@@ -423,20 +423,12 @@ def _checks_across_reports(tables: dict, parsed: list, cache) -> list[dict]:
     from helpers.ingest.cache import findings_key
 
     by_file = {p.file: p for p in parsed}
-    by_date = checks.ByDate(tables)
     rows = list(checks.registry_findings(tables))
 
     pairs = list(checks.consecutive_reports(tables))
     keys = [findings_key(by_file[previous.file], by_file[current.file]) for previous, current in pairs]
     found = [cache.findings("pairs", key) if cache is not None else None for key in keys]
     todo = [i for i, f in enumerate(found) if f is None]
-    for i, result in zip(todo, _pair_findings(by_date, [pairs[i] for i in todo])):
-        found[i] = result
-        if cache is not None:
-            cache.store_findings("pairs", keys[i], result)
-    for result in found:
-        rows.extend(result)
-
     dates: dict[str | None, list] = {}
     for p in parsed:
         dates.setdefault(p.report_date, []).append(p)
@@ -444,6 +436,14 @@ def _checks_across_reports(tables: dict, parsed: list, cache) -> list[dict]:
     date_keys = {date: findings_key(*dates[date]) for date in order}
     by_check = {date: cache.findings("dates", date_keys[date]) if cache is not None else None for date in order}
     stale = [date for date in order if by_check[date] is None]
+    by_date = checks.ByDate(tables, few=len(todo) + len(stale) <= FEW_DATES)
+    for i, result in zip(todo, _pair_findings(by_date, [pairs[i] for i in todo])):
+        found[i] = result
+        if cache is not None:
+            cache.store_findings("pairs", keys[i], result)
+    for result in found:
+        rows.extend(result)
+
     if stale:
         # one run of each check over the rows of every stale date at once (the checks are
         # vectorised over dates), its findings then filed under their date
@@ -473,6 +473,9 @@ def _checks_across_reports(tables: dict, parsed: list, cache) -> list[dict]:
     return rows
 
 
+# Up to this many pairs and dates to check, each date's rows are filtered on their own
+# rather than every table split by date (an incremental ingest checks two or three).
+FEW_DATES = 8
 # Pair checks to compute before they are spread over worker processes.
 PARALLEL_MIN_PAIRS = 16
 _FORKED: dict = {}  # what forked workers read (inherited, never pickled)

@@ -201,6 +201,9 @@ def cmd_build(args: argparse.Namespace) -> int:
                 print("ingest: data/processed is up to date", flush=True)
         else:
             print(f"ingest: data/processed rebuilt from {len(result.reports)} reports in {result.seconds:.2f} s", flush=True)
+            from helpers.parallel import release_freed_memory
+
+            release_freed_memory()  # before the build forks its workers from this process
         new_dates = list(getattr(result, "new_dates", []) or [])
         if new_dates:
             print(f"ingest: new reporting dates: {', '.join(new_dates)}", flush=True)

@@ -6,8 +6,8 @@ table headers repeated) and adds, on every page, the distribution marking at the
 top and "Trang N/M" with the report date at the bottom (Chromium's header and
 footer templates, which know the page number and count).
 
-One browser serves the whole build (:class:`PdfPrinter`, started on first use);
-pages are opened with every request outside the file being printed refused, so a
+One browser serves the whole build (:class:`PdfPrinter`, started on first use, driven
+over Chromium's DevTools pipe: :mod:`.devtools`); pages are opened with every request outside the file being printed refused, so a
 PDF can never depend on the network. Without Chromium the build says so in one line
 and publishes the HTML alone (:func:`printer_or_reason`).
 """
@@ -34,6 +34,11 @@ CHROMIUM_ARGS = (
     "--disable-dev-shm-usage",
 )
 MARGINS = {"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"}
+A4_INCHES = {"paperWidth": 8.27, "paperHeight": 11.7}  # what browsers call A4 (210 x 297 mm, rounded)
+
+
+def _inches(size: str) -> float:
+    return round(float(size.removesuffix("mm")) / 25.4, 4)
 _LINE = "font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 8.5px; color: #3d4450; width: 100%; margin: 0 14mm;"
 
 
@@ -65,12 +70,16 @@ class PdfUnavailable(RuntimeError):
     """No usable Chromium: the build publishes HTML only and says why in one line."""
 
 
+class PdfError(RuntimeError):
+    """Chromium started but could not print one briefing (one line)."""
+
+
 class PdfPrinter:
-    """One headless Chromium for a whole build; :meth:`print` turns an HTML file into an A4 PDF."""
+    """One headless Chromium for a whole build (DevTools over a pipe, :mod:`.devtools`);
+    :meth:`print` turns an HTML file into an A4 PDF."""
 
     def __init__(self, executable: Path | None = None):
         self.executable = executable or chromium_path()
-        self._playwright = None
         self._browser = None
 
     def start(self) -> PdfPrinter:
@@ -78,17 +87,12 @@ class PdfPrinter:
             return self
         if not self.executable.is_file() or not os.access(self.executable, os.X_OK):
             raise PdfUnavailable(f"no Chromium at {self.executable} (Debian: apt-get install chromium)")
+        from helpers.publish.devtools import Browser, DevToolsError
+
         try:
-            from playwright.sync_api import Error as PlaywrightError
-            from playwright.sync_api import sync_playwright
-        except ImportError as exc:  # pragma: no cover - playwright is a pinned dependency
-            raise PdfUnavailable(f"playwright is not installed ({exc})") from None
-        try:
-            self._playwright = sync_playwright().start()
-            self._browser = self._playwright.chromium.launch(executable_path=str(self.executable), headless=True, args=list(CHROMIUM_ARGS), timeout=60_000)
-        except PlaywrightError as exc:
-            self.close()
-            raise PdfUnavailable(f"Chromium at {self.executable} did not start: {str(exc).splitlines()[0]}") from None
+            self._browser = Browser(self.executable, CHROMIUM_ARGS)
+        except DevToolsError as exc:
+            raise PdfUnavailable(str(exc)) from None
         return self
 
     def print(self, html_path: Path, pdf_path: Path, *, marking: str, date_label: str, stamp: str) -> None:
@@ -96,36 +100,32 @@ class PdfPrinter:
 
         ``stamp`` (``YYYY-MM-DD``, the report date) replaces the printing time in the PDF's
         metadata, so a rebuild from the same inputs gives the same bytes."""
+        from helpers.publish.devtools import DevToolsError, print_to_pdf
+
         self.start()
-        page = self._browser.new_page()
+        own = html_path.resolve().as_uri()
+        options = {
+            **A4_INCHES, **{f"margin{side.title()}": _inches(size) for side, size in MARGINS.items()},
+            "printBackground": True, "preferCSSPageSize": False, "displayHeaderFooter": True,
+            "generateTaggedPDF": False, "generateDocumentOutline": False,  # as Playwright: smaller files
+            "headerTemplate": header_template(marking), "footerTemplate": footer_template(date_label),
+        }
         try:
-            own = html_path.resolve().as_uri()
-            page.route("**/*", lambda route: route.continue_() if route.request.url.split("#")[0] == own or route.request.url.startswith("data:") else route.abort())
-            page.goto(own, wait_until="load")
             # A link to another page would print as the file:// address of this build's staging
             # folder: a path in the PDF, different on every build, dead once the PDF is forwarded.
-            # Such links print as their text; links within the briefing (footnotes) stay.
-            page.evaluate(_UNLINK)
-            page.emulate_media(media="print")
-            tmp = pdf_path.with_name(f".{pdf_path.name}.tmp")
-            page.pdf(
-                path=str(tmp), format="A4", margin=MARGINS, print_background=True, prefer_css_page_size=False,
-                display_header_footer=True, header_template=header_template(marking), footer_template=footer_template(date_label),
-            )
-            tmp.write_bytes(stamp_dates(tmp.read_bytes(), stamp))
-            os.replace(tmp, pdf_path)
-        finally:
-            page.close()
+            # Such links print as their text (_UNLINK); links within the briefing (footnotes) stay.
+            data = print_to_pdf(self._browser, own, allowed=lambda url: url.split("#")[0] == own or url.startswith("data:"), script=_UNLINK, options=options)
+        except DevToolsError as exc:
+            self.close()  # a browser that failed once is not trusted with the next date
+            raise PdfError(f"{pdf_path.name}: Chromium could not print it: {exc}") from None
+        tmp = pdf_path.with_name(f".{pdf_path.name}.tmp")
+        tmp.write_bytes(stamp_dates(data, stamp))
+        os.replace(tmp, pdf_path)
 
     def close(self) -> None:
-        for closer in (self._browser, self._playwright):
-            if closer is None:
-                continue
-            try:
-                (closer.close if closer is self._browser else closer.stop)()
-            except Exception:  # noqa: BLE001 - closing a browser that already died
-                pass
-        self._browser = self._playwright = None
+        if self._browser is not None:
+            self._browser.close()
+        self._browser = None
 
     def __enter__(self) -> PdfPrinter:
         return self

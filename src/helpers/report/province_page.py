@@ -17,7 +17,6 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from helpers.analysis.facts import DateFacts
 from helpers.analysis.profiles import Figure, Profile
-from helpers.atomic import write_text_atomic
 from helpers.report.formats import fmt_int, fmt_pct, signed, vn_date
 from helpers.report.links import PROVINCES_DIR
 from helpers.report.wording import FIGURE_LABELS_VI, FLAG_NAMES_VI, KIND_LABELS, OBSTACLE_KIND_VI, SYSTEM_VI, assigned_when, flag_text
@@ -98,7 +97,9 @@ def marking(f: DateFacts, default: str) -> str:
 
 def write_province_pages(f: DateFacts, folder: Path, *, marking: str = "") -> list[Path]:
     """Write ``folder/provinces/<code:02d>.html`` for every province and ``index.html``
-    listing them (each file atomically)."""
+    listing them. ``folder`` is the date's private staging folder, published whole by one
+    rename (helpers.publish.folders.commit), so each file is written plainly: no temporary
+    file and fsync per page (35 of them a date)."""
     target = folder / PROVINCES_DIR
     target.mkdir(parents=True, exist_ok=True)
     profiles = f.profiles
@@ -107,6 +108,6 @@ def write_province_pages(f: DateFacts, folder: Path, *, marking: str = "") -> li
     written = []
     for name, text in pages.items():
         path = target / name
-        write_text_atomic(path, text)
+        path.write_text(text, encoding="utf-8", newline="\n")
         written.append(path)
     return written

@@ -79,6 +79,7 @@ def one_process(monkeypatch):
 # --- the same tables however they are made --------------------------------------------------
 
 
+@pytest.mark.slow  # four ingests of 11 reports (~10 s): in `make test`, not the fast subset
 def test_workers_and_cache_give_the_tables_of_one_process(tmp_path, monkeypatch):
     raw = _generated(tmp_path / "raw")
     with monkeypatch.context() as m:
@@ -120,6 +121,7 @@ def test_force_parses_every_report_again(raw_copy, tmp_path):
 # --- incremental == full ---------------------------------------------------------------------
 
 
+@pytest.mark.slow  # nine ingests of 10-12 reports (~18 s): in `make test`, not the fast subset
 def test_incremental_ingest_equals_a_full_one_through_additions_removals_and_a_correction(tmp_path, one_process):
     raw = _generated(tmp_path / "raw", plan02_days=(1, 2, 3, 4), daily_days=2)
     processed = tmp_path / "processed"

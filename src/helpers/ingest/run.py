@@ -175,7 +175,12 @@ def run_ingest(force: bool = False, raw_dir: Path | None = None, processed_dir: 
 
         shutil.rmtree(staged, ignore_errors=True)
         raise
-    cache.finish(stats["pieces"])
+    try:
+        cache.finish(stats["pieces"])
+    except OSError as exc:  # the tables are in place; a cache that cannot be tidied costs a parse later
+        import sys
+
+        print(f"warning: ingest cache not updated ({exc.strerror}); the next ingest parses again what it lacks", file=sys.stderr)
     dates = {r["report_date"] for r in reports if r["report_date"] and r["kind"] in ("daily_readiness", "plan02")}
     result = IngestResult(
         skipped=False,

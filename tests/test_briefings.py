@@ -472,7 +472,8 @@ def open_offline(browser, path: Path, screenshot: Path | None = None) -> dict:
         seen["broken_images"] = page.evaluate(
             "Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).map(i => (i.alt || '') + ' ' + i.src.slice(0, 60))"
         )
-        seen["images"] = page.evaluate("document.images.length")
+        # figures are images or inline SVG charts (helpers.report.plots)
+        seen["images"] = page.evaluate("document.images.length + document.querySelectorAll('figure svg').length")
         seen["overflow_px"] = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         seen["lang"] = page.evaluate("document.documentElement.lang")
         seen["body_text"] = page.evaluate("document.body.innerText.length")

@@ -69,3 +69,19 @@ def test_september_briefing_words_uncertainty_and_non_reports(ingested):
     assert "liên hệ" in ready and "Sát ngưỡng" in ready and "Khánh Hòa" in ready
     communes = _text(b.section("communes"))
     assert "chưa báo cáo đủ 4 khối" in communes
+
+
+@pytest.mark.parametrize("date", ["2025-06-30", "2025-09-22"])
+def test_vendor_report_date_and_vendor_findings_show_in_the_appendix_in_vietnamese(ingested, date):
+    from helpers.report.sections import quality
+    from helpers.report.wording import CHECK_LABELS_VI
+
+    b = Briefing(date, {}, ingested)
+    rows = quality.frame(b.facts).set_index("check")
+    # the undated vendor report's findings belong to every date's briefing
+    assert rows.loc["date_after_report_year", "n"] == 2  # lines 324 and 1354
+    assert rows.loc["vendor_province_differs_between_sections", "n"] == 2  # Unitech: 1.1 against 3.1.2 and the appendix
+    appendix = _text(b.section("appendix"))
+    for check in ("date_after_report_year", "vendor_province_differs_between_sections"):
+        assert CHECK_LABELS_VI[check] in appendix
+    assert "dòng 324" in appendix and "dòng 1354" in appendix and ".txt" not in appendix

@@ -172,3 +172,91 @@ def test_colour_contrast_meets_wcag_aa(built_project):
     finally:
         browser.close()
         pw.stop()
+
+
+# --- issue "Leadership edition": TP. Hồ Chí Minh; issue "Analytical fidelity": no statistics for leaders
+
+BARE_HCM = re.compile(r"(?<!TP\. )Hồ Chí Minh")
+# in a quotation the source's own spelling stays: an explicit city form, never the bare name
+SOURCE_FORM_HCM = re.compile(r"(?:TP\.?|[Tt]hành phố)\s*Hồ Chí Minh")
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(path).pages))
+
+
+@pytest.mark.slow
+def test_ho_chi_minh_city_is_tp_on_every_leadership_page(built_project):
+    pages = leadership_pages(built_project)
+    seen = 0
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        outside = QUOTE.sub("", html)  # the whole page (titles, tile hover texts), but quotations
+        assert not BARE_HCM.search(outside), f"{page.relative_to(built_project)}: {BARE_HCM.findall(outside)[:3]}"
+        for quote in QUOTE.findall(html):
+            assert len(re.findall("Hồ Chí Minh", quote)) == len(SOURCE_FORM_HCM.findall(quote)), quote
+        seen += outside.count("TP. Hồ Chí Minh")
+    assert seen >= 4 * len(DATES)  # not vacuous: each date's tile map, page 79 (title, heading) and list
+    for date in DATES:
+        assert "<title>TP. Hồ Chí Minh: " in (built_project / "outputs" / date / "briefing.html").read_text(encoding="utf-8")  # tile map
+        page = parse(built_project / "outputs" / date / "provinces" / "79.html")
+        assert "TP. Hồ Chí Minh" in " ".join(page.text)
+
+
+@pytest.mark.slow
+def test_ho_chi_minh_city_is_tp_in_the_pdfs(built_project):
+    pdfs = sorted((built_project / "outputs").glob("*/briefing.pdf"))
+    assert len(pdfs) == len(DATES)
+    for pdf in pdfs:
+        text = _pdf_text(pdf)
+        assert "TP. Hồ Chí Minh" in text, pdf
+        for m in re.finditer("Hồ Chí Minh", text):
+            before = text[: m.start()]
+            if before.endswith("TP. "):
+                continue
+            # else a quotation (“…” on paper) in the source's explicit city form
+            quoted = before.rfind("“") > before.rfind("”")
+            explicit = re.search(r"(?:TP\.?|[Tt]hành phố)\s*$", before)
+            assert quoted and explicit, (pdf.name, text[max(0, m.start() - 60) : m.end()])
+
+
+@pytest.mark.slow
+def test_leadership_html_has_no_r2_rho_or_p_and_the_analyst_cells_have_them(built_project):
+    import json
+
+    for date in DATES:
+        text = " ".join(parse(built_project / "outputs" / date / "briefing.html").text)
+        found = re.findall(r"R²|ρ|\bp\s*=", text)
+        assert not found, (date, found)
+    text = " ".join(parse(built_project / "outputs" / "2025-09-22" / "briefing.html").text)
+    assert "liên hệ" in text  # the link is worded instead
+    cells = json.loads((built_project / "outputs" / "2025-09-22" / "briefing.ipynb").read_text(encoding="utf-8"))["cells"]
+    analyst = "".join(
+        "".join(o.get("data", {}).get("text/html", ""))
+        for c in cells
+        if "analyst" in c.get("metadata", {}).get("tags", [])
+        for o in c.get("outputs", [])
+    )
+    for figure in ("R² of the OLS fit", "Spearman ρ", "p (two-sided, ρ = 0)", "ρ bootstrap 95% interval, low"):
+        assert figure in analyst, figure
+
+
+def test_display_names_prefix_only_the_city_and_leave_matching_alone():
+    from helpers.ingest.provinces import by_code, province_code, registry
+    from helpers.report.names import display_full_name, display_name, display_text
+
+    assert by_code(79).short_name == "Hồ Chí Minh" and by_code(79).name == "Thành phố Hồ Chí Minh"  # the registry's
+    assert display_name(by_code(79).short_name) == "TP. Hồ Chí Minh"
+    assert [display_name(p.short_name) for p in registry() if display_name(p.short_name) != p.short_name] == ["TP. Hồ Chí Minh"]
+    assert display_name("Hà Nội") == "Hà Nội" and display_name("Huế") == "Huế"  # written bare in running text
+    assert display_full_name("Thành phố Hồ Chí Minh") == "TP. Hồ Chí Minh"
+    assert display_full_name("Thành phố Hà Nội") == "TP. Hà Nội" and display_full_name("Tỉnh Cao Bằng") == "Tỉnh Cao Bằng"
+    # parsers still match every spelling, the display one included
+    assert province_code("TP. Hồ Chí Minh") == province_code("Hồ Chí Minh") == 79
+    # source text: the city's explicit forms become 'TP. Hồ Chí Minh'; a bare name may be the person's
+    assert display_text("15 tỉnh (thành phố Hồ Chí Minh, Cần Thơ)") == "15 tỉnh (TP. Hồ Chí Minh, Cần Thơ)"
+    assert display_text("01 tỉnh (TP Hồ Chí Minh); TP.HCM; TP. Hồ Chí Minh") == "01 tỉnh (TP. Hồ Chí Minh); TP. Hồ Chí Minh; TP. Hồ Chí Minh"
+    assert display_text("theo tư tưởng Hồ Chí Minh") == "theo tư tưởng Hồ Chí Minh"
+    assert display_text(3) == 3

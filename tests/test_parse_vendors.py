@@ -317,3 +317,114 @@ def test_parse_is_fast():
     start = time.perf_counter()
     vendors.parse(report)
     assert time.perf_counter() - start < 0.25
+
+
+# --------------------------------------------------------------------------- printed dates, one vendor in two sections
+
+DATE_CHECKS = ("date_after_report_year", "date_after_report_date")
+TWO_SECTIONS = "vendor_province_differs_between_sections"
+
+
+def _found(parsed, *checks: str) -> list[tuple[str, str]]:
+    return [(f.source, f.detail) for f in parsed.findings if f.check in checks]
+
+
+def test_the_real_report_prints_two_dates_in_2026(parsed):
+    # line 324 'chậm nhất 24/6/2026' (4.1, beside 26/6/2025 and 24.6.2025 in 4.2–4.3);
+    # line 1354 '14-\n15/6/2026' among test runs of 8/6–17/6/2025 (appendix, Thanh Hóa)
+    found = _found(parsed, *DATE_CHECKS)
+    bound = "the report is undated, written on or after 23/6/2025 (the latest document it cites, 2618/BKHCN-CĐSQG)"
+    assert found == [
+        (f"{VENDOR_FILE.name} dòng 324", f"line 324 prints '24/6/2026', a date in 2026, after the report's year 2025: {bound}"),
+        (f"{VENDOR_FILE.name} dòng 1354", f"line 1354 prints '15/6/2026', a date in 2026, after the report's year 2025: {bound}"),
+    ]
+    # the 2024 decision the appendix cites (line 1319, 'ngày 25/7/2024') is an earlier year: not suspect
+    assert not any("2024" in detail for _, detail in found)
+
+
+def test_a_clean_copy_has_no_date_finding(tmp_path):
+    clean = mutated_report(VENDOR_FILE, tmp_path, [(324, "24/6/2026", "24/6/2025"), (1354, "15/6/2026", "15/6/2025")])
+    assert _found(_parse_path(clean), *DATE_CHECKS) == []
+
+
+def test_any_later_year_is_found_as_printed(tmp_path):
+    # a day range (line 206, a plan) and a dotted date (line 335, a deadline) moved to 2027:
+    # the year is wrong even where the words announce a deadline
+    path = mutated_report(
+        VENDOR_FILE, tmp_path, [(324, "2026", "2025"), (1354, "2026", "2025"), (206, "28-29/6/2025", "28-29/6/2027"), (335, "24.6.2025", "24.6.2027")]
+    )
+    found = _found(_parse_path(path), *DATE_CHECKS)
+    assert [s for s, _ in found] == [f"{VENDOR_FILE.name} dòng 206", f"{VENDOR_FILE.name} dòng 335"]
+    assert "prints '28-29/6/2027', a date in 2027" in found[0][1] and "prints '24.6.2027'" in found[1][1]
+    assert all("written on or after 23/6/2025" in d for _, d in found)
+
+
+def test_the_year_follows_the_latest_cited_document(tmp_path):
+    # if the latest cited dispatch were of 2026, the report would be of 2026 and its 2026 dates fine
+    path = mutated_report(VENDOR_FILE, tmp_path, [(317, "23/6/2025", "23/6/2026")])
+    assert _found(_parse_path(path), *DATE_CHECKS) == []
+
+
+def test_the_real_report_names_unitech_with_different_provinces(parsed):
+    # 1.1 b) line 50: 'Unitech: 01 tỉnh (Khánh Hoà)'; 3.1.2 line 190: 'Unitech: Đảm bảo hạ tầng
+    # CNTT cho Đà Nẵng và Gia Lai'; the appendix prints Unitech only for Đà Nẵng (line 1470,
+    # document management), and Khánh Hòa's row says 'Tỉnh tự triển khai'
+    assert _found(parsed, TWO_SECTIONS) == [
+        (
+            f"{VENDOR_FILE.name} mục 1.1 và mục 3.1.2",
+            "Unitech: section 1.1 names Khánh Hòa (line 50), section 3.1.2 names Đà Nẵng (line 190), Gia Lai (line 190) for it instead",
+        ),
+        (
+            f"{VENDOR_FILE.name} mục 1.1 và Phụ lục",
+            "Unitech: section 1.1 names Khánh Hòa (line 50), the appendix names Đà Nẵng (line 1470) for it instead",
+        ),
+    ]
+
+
+def test_a_copy_with_unitech_agreeing_has_no_such_finding(tmp_path):
+    # Unitech in Đà Nẵng in 1.1 too: 3.1.2 names Gia Lai besides (an extra province, not a different one)
+    clean = mutated_report(VENDOR_FILE, tmp_path, [(50, "(Khánh Hoà)", "(Đà Nẵng)")])
+    assert _found(_parse_path(clean), TWO_SECTIONS) == []
+
+
+def test_another_vendor_with_another_province_is_found(tmp_path):
+    # Mobifone's online meetings move from Huế to Lạng Sơn in 1.1 c); the appendix still prints
+    # Mobifone for Huế and never for Lạng Sơn (3.1.2 names no province for MobiFone)
+    path = mutated_report(VENDOR_FILE, tmp_path, [(74, "(TP Huế)", "(Lạng Sơn)")])
+    found = [d for _, d in _found(_parse_path(path), TWO_SECTIONS) if d.startswith("Mobifone")]
+    assert len(found) == 1 and found[0].startswith("Mobifone: section 1.1 names Lạng Sơn (line 74), the appendix names Huế (line ")
+
+
+def test_the_commitments_section_is_compared_too(tmp_path):
+    # 3.1.2 line 197: 'INET: Cam kết bố trí nhân sự và hạ tầng cho Gia Lai và Đắk Lắk' -> Lâm Đồng
+    # instead of Gia Lai: now 3.1.2 names a province for iNet that 1.1 and the appendix do not
+    path = mutated_report(VENDOR_FILE, tmp_path, [(197, "cho Gia Lai và", "cho Lâm Đồng và")])
+    found = [(s.split(" ", 1)[1], d) for s, d in _found(_parse_path(path), TWO_SECTIONS) if d.startswith("iNet")]
+    assert found == [
+        ("mục 1.1 và mục 3.1.2", "iNet: section 1.1 names Gia Lai (line 52), section 3.1.2 names Lâm Đồng (line 197), Đắk Lắk (line 197) for it instead"),
+        ("mục 3.1.2 và Phụ lục", "iNet: section 3.1.2 names Lâm Đồng (line 197), the appendix names Gia Lai (line 662) for it instead"),
+    ]
+
+
+def test_provinces_in_running_text():
+    names = vendors.provinces_in_text
+    # 'Tĩnh' is a word of a name here, not the 'Tỉnh' prefix; a former province is the one it merged into
+    assert [c for c, _ in names("(10 cán bộ tại Hà Tĩnh, 20 tại Thanh Hóa)")] == [42, 38]
+    assert [c for c, _ in names("cán bộ Quảng Nam sử dụng hệ thống Đà Nẵng; TP. Hồ Chí Minh")] == [48, 79]
+    assert names("qua FPT Shop/Nhà thuốc Long Châu") == []
+
+
+def test_an_extra_province_beside_the_same_ones_is_not_this_finding(tmp_path):
+    # iNet: 1.1 names Gia Lai; the appendix names Gia Lai and Đắk Lắk (that difference is
+    # appendix_vendor_differs). No 'different provinces' finding for iNet.
+    assert not any(d.startswith("iNet") for _, d in _found(vendors.parse(read_raw_report(VENDOR_FILE)), TWO_SECTIONS))
+
+
+def test_findings_reach_the_data_quality_table(tmp_path):
+    from helpers.ingest.run import build_tables
+
+    tables, _, _ = build_tables([VENDOR_FILE])
+    dq = tables["data_quality"]
+    rows = dq[dq["check"].isin([*DATE_CHECKS, TWO_SECTIONS])]
+    assert sorted(rows["check"]) == ["date_after_report_year", "date_after_report_year", TWO_SECTIONS, TWO_SECTIONS]
+    assert rows["source"].str.startswith(VENDOR_FILE.name).all()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 
 import numpy as np
 import pandas as pd
@@ -96,8 +97,23 @@ def test_describe_method_states_the_thresholds():
     ready, uptake = _synthetic()
     from helpers.report.wording import describe_method
 
-    text = describe_method(B.flag_ready_but_low(ready, uptake, 80, 90, 77.06))
-    assert "≥ 80" in text and "≥ 90%" in text and "thấp hơn 77,06%" in text and "n = 34" in text
+    res = B.flag_ready_but_low(ready, uptake, 80, 90, 77.06)
+    text = describe_method(res)
+    assert "≥ 80" in text and "≥ 90%" in text and "thấp hơn 77,06%" in text and "cả 34 tỉnh" in text
+    # plain words for leaders: the fit's statistics are in fit_statistics (analyst cells), not here
+    assert not re.search(r"R²|ρ|\bp\s*=|Spearman|hồi quy", text)
+    slope = f"{abs(res.slope):.2f}".replace(".", ",")
+    assert f"dự báo {'cao' if res.slope >= 0 else 'thấp'} hơn {slope} điểm %" in text
+
+
+def test_fit_statistics_carry_the_fit_and_a_bootstrap_interval_around_rho():
+    ready, uptake = _synthetic()
+    res = B.flag_ready_but_low(ready, uptake, 80, 90, 77.06)
+    stats_ = B.fit_statistics(res).set_index("statistic")["value"]
+    assert stats_["R² of the OLS fit"] == res.r_squared and stats_["Spearman ρ"] == res.rho
+    assert stats_["p (two-sided, ρ = 0)"] == res.p_value and stats_["n (provinces)"] == 34
+    low, high = stats_["ρ bootstrap 95% interval, low"], stats_["ρ bootstrap 95% interval, high"]
+    assert -1 <= low < res.rho < high <= 1
 
 
 # ---------------------------------------------------------------- the real 22/9 report

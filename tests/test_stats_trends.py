@@ -8,6 +8,7 @@ transcribed below with their lines. Parsed tables are checked too once the parse
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -131,7 +132,14 @@ def test_june_laggards_on_22_september(june, september):
     assert not result.significant
     from helpers.report.wording import laggards_correlation, laggards_selection
 
-    assert "không có bằng chứng" in laggards_correlation(result) and "n = 34" in laggards_correlation(result)
+    words = laggards_correlation(result)
+    assert "không có bằng chứng" in words and "của 34 tỉnh có liên hệ rất yếu, cùng chiều" in words
+    assert not re.search(r"ρ|\bp\s*[=<]|Spearman", words)  # the figures are for analysts (laggards_statistics)
+    from helpers.analysis.trends import laggards_statistics
+
+    figures = laggards_statistics(result).set_index("statistic")["value"]
+    assert figures["Spearman ρ"] == result.spearman_rho and figures["p (two-sided, ρ = 0)"] == result.p_value
+    assert figures["ρ bootstrap 95% interval, low"] < result.spearman_rho < figures["ρ bootstrap 95% interval, high"]
     assert laggards_selection(result).startswith("10 tỉnh")
 
 

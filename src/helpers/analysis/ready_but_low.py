@@ -109,3 +109,25 @@ def flag_ready_but_low(
         green_pct_min=float(green_pct_min),
         online_rate_min=float(online_rate_min),
     )
+
+
+def fit_statistics(result: ReadyButLowResult) -> pd.DataFrame:
+    """The figures behind the rule's fit, for analysts (the leadership text words them:
+    :func:`helpers.report.sections.uncertainty.ready_but_low_uncertainty_vi`): the OLS line
+    and its R², Spearman's ρ with its two-sided p and a 95% percentile bootstrap interval
+    (pairs resampled, fixed seed: :func:`helpers.analysis.corrections.spearman_bootstrap`).
+    Columns ``statistic, value``."""
+    from helpers.analysis.corrections import spearman_bootstrap
+
+    corr = spearman_bootstrap(result.table["readiness_index"], result.table["online_rate_pct"])
+    rows = [
+        ("n (provinces)", result.n),
+        ("OLS intercept (online rate % at readiness 0)", result.intercept),
+        ("OLS slope (online rate points per readiness point)", result.slope),
+        ("R² of the OLS fit", result.r_squared),
+        ("Spearman ρ", result.rho),
+        ("p (two-sided, ρ = 0)", result.p_value),
+        (f"ρ bootstrap {corr.level:.0%} interval, low", corr.low),
+        (f"ρ bootstrap {corr.level:.0%} interval, high", corr.high),
+    ]
+    return pd.DataFrame(rows, columns=["statistic", "value"])

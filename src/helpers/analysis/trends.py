@@ -372,3 +372,22 @@ def changes_since(previous_summary: dict, current_summary: dict) -> pd.DataFrame
     out = pd.DataFrame(rows, columns=["name", "before", "after", "change"])
     out["change"] = pd.to_numeric(out["change"], errors="coerce").astype(float)
     return out
+
+
+def laggards_statistics(lag: LaggardsComparison) -> pd.DataFrame:
+    """The rank correlation behind the laggards paragraph, for analysts (leaders read it in
+    words): Spearman's ρ of earlier open tasks and later GREEN share, its two-sided p, a 95%
+    percentile bootstrap interval, n and the ties at the top GREEN share. Columns ``statistic, value``."""
+    from helpers.analysis.corrections import spearman_bootstrap
+
+    both = lag.provinces.dropna(subset=["earlier_open_tasks", "green_pct"])
+    corr = spearman_bootstrap(both["earlier_open_tasks"], both["green_pct"])
+    rows = [
+        ("n (provinces)", lag.n),
+        ("Spearman ρ", lag.spearman_rho),
+        ("p (two-sided, ρ = 0)", lag.p_value),
+        (f"ρ bootstrap {corr.level:.0%} interval, low", corr.low),
+        (f"ρ bootstrap {corr.level:.0%} interval, high", corr.high),
+        ("provinces tied at the highest GREEN share", lag.tied_at_top_green),
+    ]
+    return pd.DataFrame(rows, columns=["statistic", "value"])

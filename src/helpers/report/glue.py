@@ -26,3 +26,13 @@ def show_summary(summary: Mapping[str, Any]) -> None:
     # the kernel's message encoder (a NaN or a numpy number would not survive as written).
     data = json.loads(json.dumps(dict(summary), ensure_ascii=False, allow_nan=False))
     display({SUMMARY_MIME: data}, raw=True, metadata={"tags": [MACHINE_OUTPUT_TAG]})
+
+
+def show_tables(*tables) -> None:
+    """Display each table that is not None, in order: an analyst cell that shows the table
+    behind a section and the statistics beside it (a date without the data shows nothing)."""
+    from IPython.display import display
+
+    for table in tables:
+        if table is not None:
+            display(table)

@@ -19,6 +19,7 @@ from helpers.analysis.facts import DateFacts
 from helpers.analysis.profiles import Figure, Profile
 from helpers.report.formats import fmt_int, fmt_pct, signed, vn_date
 from helpers.report.links import PROVINCES_DIR
+from helpers.report.names import display_full_names, display_names, display_text
 from helpers.report.wording import FIGURE_LABELS_VI, FLAG_NAMES_VI, KIND_LABELS, OBSTACLE_KIND_VI, SYSTEM_VI, assigned_when, flag_text
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -61,10 +62,10 @@ def render_page(profile: Profile, names: Mapping[int, str], full_names: Mapping[
         of=max((f.of for f in profile.figures), default=len(names)),
         no_previous=no_previous,
         flags=[flag_text(f.key, f.values) for f in profile.flags],
-        open_tasks=[{"title": title, "deadline": vn_date(deadline) if deadline else ""} for _, title, deadline in profile.open_tasks],
-        obstacles=[{"kind": OBSTACLE_KIND_VI.get(kind, kind), "text": text} for kind, text in profile.obstacles],
-        directives=[{"text": text, "deadline": vn_date(deadline) if deadline else ""} for text, deadline in profile.directives],
-        assigned=[{"text": text, "when": assigned_when(deadline, overdue)} for text, deadline, overdue in profile.assigned],
+        open_tasks=[{"title": display_text(title), "deadline": vn_date(deadline) if deadline else ""} for _, title, deadline in profile.open_tasks],
+        obstacles=[{"kind": OBSTACLE_KIND_VI.get(kind, kind), "text": display_text(text)} for kind, text in profile.obstacles],
+        directives=[{"text": display_text(text), "deadline": vn_date(deadline) if deadline else ""} for text, deadline in profile.directives],
+        assigned=[{"text": display_text(text), "when": assigned_when(deadline, overdue)} for text, deadline, overdue in profile.assigned],
         vendors=[{"system": SYSTEM_VI.get(s, s), "vendor": v} for s, v in profile.vendors],
         sources="; ".join(kinds),
     )
@@ -103,8 +104,9 @@ def write_province_pages(f: DateFacts, folder: Path, *, marking: str = "") -> li
     target = folder / PROVINCES_DIR
     target.mkdir(parents=True, exist_ok=True)
     profiles = f.profiles
-    pages = {f"{code:02d}.html": render_page(profile, f.short_names, f.full_names, marking) for code, profile in sorted(profiles.items())}
-    pages["index.html"] = render_list(profiles, f.full_names, f.report_date)
+    shown, full = display_names(f.short_names), display_full_names(f.full_names)  # 'TP. Hồ Chí Minh'
+    pages = {f"{code:02d}.html": render_page(profile, shown, full, marking) for code, profile in sorted(profiles.items())}
+    pages["index.html"] = render_list(profiles, full, f.report_date)
     written = []
     for name, text in pages.items():
         path = target / name

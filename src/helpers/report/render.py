@@ -8,9 +8,7 @@ has to remember to escape. Plain text and fragments mix with :func:`inline`.
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
@@ -188,6 +186,11 @@ def heat_table(
     cmap: str = "cividis",
     fmt: Formatter = lambda v: "100" if v == 100 else fmt_num(v, 1),
     legend: str = "",
+    note: str = "",
+    row_classes: Sequence[str] = (),
+    flagged_rows: Sequence[bool] = (),
+    source: str = "",
+    csv=None,
 ) -> Html:
     """A heat map as a table: each cell coloured by its value (matplotlib's ``cmap``
     over ``vmin``..``vmax``), its number printed on it in black or white, whichever
@@ -197,7 +200,15 @@ def heat_table(
     when printed, read by screen readers), and it costs a few milliseconds instead of
     the ~0.7 s matplotlib spent laying out and drawing 500 small labels for each
     briefing. ``values`` is a 2-D array (rows x columns); NaN shows as an empty cell.
+    ``row_classes`` gives rows a class ('collapsed': a row that stands for several
+    provinces), ``note`` is a line under the map (which provinces that row stands for);
+    ``flagged_rows`` marks rows whose province is in the flagged group (its name in the
+    charts' flagged colour); ``source`` and ``csv`` (a DataFrame, downloaded through a
+    data: URI) are the source line and the data link every chart has.
     """
+    from helpers.report.plots.svg import FLAG, csv_data_uri
+    from helpers.report.wording import CHART_DOWNLOAD_VI, CHART_SOURCE_VI
+
     import numpy as np
     from matplotlib import colormaps
     from matplotlib.colors import Normalize, to_hex
@@ -212,6 +223,8 @@ def heat_table(
     rows = [
         {
             "label": name,
+            "flagged": bool(flagged_rows[i]) if i < len(flagged_rows) else False,
+            "cls": row_classes[i] if i < len(row_classes) else "",
             "cells": [
                 None
                 if data[i, j] != data[i, j]  # NaN
@@ -231,6 +244,12 @@ def heat_table(
         vmax=fmt_num(vmax, 0),
         stops=", ".join(to_hex(colormap(x)) for x in np.linspace(0, 1, 11)),
         legend=legend,
+        note=note,
+        flag_colour=FLAG,
+        source=source,
+        source_label=CHART_SOURCE_VI,
+        csv_uri=csv_data_uri(csv) if csv is not None else "",
+        download_label=CHART_DOWNLOAD_VI,
     )
 
 
@@ -239,16 +258,26 @@ def kpis(items: Sequence[tuple[str, str, Html]]) -> Html:
     return render("kpis", items=[{"label": label, "value": value, "cite": cite} for label, value, cite in items])
 
 
-def figure(fig, alt: str, caption: str = "", cite: Html = EMPTY) -> Html:
-    """A matplotlib figure as an inline PNG (deterministic: no metadata timestamps).
+def figure(chart, alt: str, caption: str = "", cite: Html = EMPTY, source: str = "") -> Html:
+    """A chart of :mod:`helpers.report.plots` (a :class:`~helpers.report.plots.svg.Chart`) as
+    inline SVG, with its finding as title, its legend, ``caption`` (how to read it),
+    ``source`` with the footnote marker ``cite``, and a link that downloads the chart's
+    data as CSV from a ``data:`` URI (the page stays one self-contained file)."""
+    from helpers.report.plots.svg import swatch
+    from helpers.report.wording import CHART_DOWNLOAD_VI, CHART_SOURCE_VI
 
-    The figures lay themselves out (constrained layout keeps every label inside the
-    figure), so the whole figure is saved: cropping it to its tight bounding box
-    would lay out and measure every text once more (~0.2 s a figure)."""
-    import matplotlib.pyplot as plt
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, bbox_inches=None if fig.get_layout_engine() is not None else "tight", metadata={"Software": None})
-    plt.close(fig)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return render("figure", alt=alt, png_base64=data, caption=caption, cite=cite)
+    return render(
+        "figure",
+        alt=alt,
+        title=chart.title,
+        svg=Html(chart.svg),
+        legend=[{"swatch": Html(swatch(item)), "label": item.label} for item in chart.legend],
+        caption=caption,
+        source=source,
+        source_label=CHART_SOURCE_VI,
+        cite=cite,
+        csv_name=chart.csv_name,
+        csv_uri=chart.csv_uri(),
+        download_label=CHART_DOWNLOAD_VI,
+        tall=chart.tall,
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from helpers.analysis.communes import DEFAULT_INDICATORS, index_weights
+from helpers.analysis.corrections import strength_vi
 from helpers.analysis.ready_but_low import ReadyButLowResult
 from helpers.analysis.trends import LaggardsComparison
 from helpers.report.formats import fmt_int, fmt_num, fmt_pct, vn_date, vn_day_month
@@ -271,6 +272,10 @@ CHECK_LABELS_VI: dict[str, str] = {
     "vendor_province_count": "Số tỉnh của một nhà cung cấp nêu khác danh sách",
     "vnpt_count_total": "Tổng số tỉnh dùng VNPT nêu khác số liệt kê",
     "vnpt_share_pct": "Tỷ lệ tỉnh dùng VNPT nêu khác số liệu",
+    "vendor_province_differs_between_sections": "Một nhà cung cấp được nêu ở tỉnh khác nhau giữa hai phần của báo cáo",
+    # any report: the dates it prints (helpers.ingest.parsers.printed_dates)
+    "date_after_report_year": "Ngày ghi trong báo cáo thuộc năm sau năm của báo cáo (nghi gõ nhầm năm)",
+    "date_after_report_date": "Ngày ghi trong báo cáo muộn hơn ngày báo cáo mà không phải thời hạn hay kế hoạch",
 }
 
 
@@ -292,16 +297,18 @@ def describe_index(indicators: tuple[str, ...] = DEFAULT_INDICATORS, weights: di
 
 
 def describe_method(result: ReadyButLowResult) -> str:
-    """The ready-but-low rule and the thresholds actually used."""
+    """The ready-but-low rule, the thresholds actually used and how the expected level is
+    read, in plain words. The fit's statistics (R², Spearman's ρ, its p and bootstrap
+    interval) are for analysts: :func:`helpers.analysis.ready_but_low.fit_statistics`, in the
+    notebook's analyst cells; the strength of the link is worded in the section itself."""
+    direction = "cao" if result.slope >= 0 else "thấp"
     return (
         f"Một tỉnh được xếp vào nhóm “sẵn sàng nhưng nộp trực tuyến thấp” khi chỉ số sẵn sàng hạ tầng "
         f"≥ {fmt_num(result.readiness_min, 0)}, tỷ lệ xã, phường phủ XANH ≥ {fmt_num(result.green_pct_min, 0)}% "
         f"và tỷ lệ hồ sơ nộp trực tuyến lũy kế từ 01/7/2025 thấp hơn {fmt_num(result.online_rate_min)}%. "
-        f"Đường hồi quy tuyến tính (bình phương nhỏ nhất) trên {result.n} tỉnh, thành phố: "
-        f"tỷ lệ trực tuyến = {fmt_num(result.intercept)} + {fmt_num(result.slope, 3)} × chỉ số sẵn sàng "
-        f"(R² = {fmt_num(result.r_squared, 3)}); phần dư là số điểm % thực tế cao hơn (+) hoặc thấp hơn (−) mức "
-        f"đường hồi quy dự báo. Hệ số tương quan hạng Spearman ρ = {fmt_num(result.rho, 3)} "
-        f"(p = {fmt_num(result.p_value, 3)}, n = {result.n})."
+        f"Mức dự báo theo độ sẵn sàng của mỗi tỉnh đọc trên đường thẳng khớp nhất với số liệu của cả {result.n} tỉnh, thành phố: "
+        f"chỉ số sẵn sàng cao hơn 1 điểm thì tỷ lệ nộp trực tuyến dự báo {direction} hơn {fmt_num(abs(result.slope), 2)} điểm %. "
+        "Mức cao hơn (+) hoặc thấp hơn (−) dự báo là khoảng cách giữa tỷ lệ thực tế và đường đó."
     )
 
 
@@ -313,19 +320,21 @@ def laggards_selection(lag: LaggardsComparison) -> str:
 
 
 def laggards_correlation(lag: LaggardsComparison) -> str:
-    """The rank correlation of earlier open tasks and later GREEN share, in one sentence."""
+    """The link between earlier open tasks and later GREEN share, in plain words for leaders
+    (its ρ, p and bootstrap interval: :func:`helpers.analysis.trends.laggards_statistics`,
+    in the notebook's analyst cells)."""
     if math.isnan(lag.spearman_rho):
-        return "Không tính được hệ số tương quan (một trong hai chuỗi không đổi)."
+        return "Không đo được mức liên hệ (một trong hai chỉ số như nhau ở mọi tỉnh)."
     verdict = (
-        "có mối liên hệ có ý nghĩa thống kê (p < 0,05), nhưng đó là tương quan, không phải quan hệ nhân quả"
+        "mối liên hệ đủ rõ để không phải do ngẫu nhiên, nhưng đó là tương quan, không phải quan hệ nhân quả"
         if lag.significant
-        else "không có bằng chứng thống kê về mối liên hệ giữa hai chỉ số"
+        else "không có bằng chứng về mối liên hệ giữa hai chỉ số"
     )
+    direction = "cùng chiều" if lag.spearman_rho > 0 else "ngược chiều"
     return (
-        f"Hệ số tương quan hạng Spearman giữa số nhiệm vụ chưa hoàn thành ngày {vn_day_month(lag.earlier_date)} "
-        f"và tỷ lệ xã XANH ngày {vn_day_month(lag.later_date)} là {fmt_num(lag.spearman_rho, 2)} "
-        f"(p = {fmt_num(lag.p_value, 2)}; n = {lag.n}; {lag.tied_at_top_green} tỉnh cùng ở mức XANH cao nhất): "
-        f"{verdict}."
+        f"Giữa số nhiệm vụ chưa hoàn thành ngày {vn_day_month(lag.earlier_date)} và tỷ lệ xã XANH ngày "
+        f"{vn_day_month(lag.later_date)} của {lag.n} tỉnh có liên hệ {strength_vi(lag.spearman_rho)}, {direction}: {verdict} "
+        f"({lag.tied_at_top_green} tỉnh cùng ở mức XANH cao nhất nên khó phân thứ hạng)."
     )
 
 
@@ -349,3 +358,75 @@ def theme_rule_quality_vi() -> str:
         f"(“đúng” = tỷ lệ ý quy tắc xếp vào nhóm mà người đọc cũng xếp; “tìm thấy” = tỷ lệ ý người đọc xếp vào nhóm mà quy tắc cũng tìm ra): "
         + "; ".join(parts) + "."
     )
+
+
+# ================================================================ charts (helpers.report.plots)
+# Labels of the SVG charts, their titles (each states the chart's finding, filled from the
+# data) and the headers of the CSV behind each chart's download link.
+
+CHART_DOWNLOAD_VI = "Tải dữ liệu (CSV)"
+CHART_SOURCE_VI = "Nguồn"
+CHART_FLAGGED_VI = "Sẵn sàng nhưng nộp trực tuyến thấp"
+CHART_OTHER_PROVINCES_VI = "Các tỉnh khác"
+CHART_NATIONAL_VI = "Toàn quốc {rate}%"
+CHART_NATIONAL_LEGEND_VI = "Đường nét đứt: mức cả nước"
+CHART_GREEN_THRESHOLD_VI = "Ngưỡng {pct}% xã XANH"
+CHART_GREEN_AXIS_VI = "Tỷ lệ xã, phường XANH (%)"
+CHART_ONLINE_AXIS_VI = "Nộp trực tuyến lũy kế (%)"
+CHART_NOT_READY_VI = "Chưa sẵn sàng: {low} nộp thấp, {high} nộp cao"
+CHART_INDEX_MISSED_VI = "Đủ {green}% xã XANH nhưng chỉ số sẵn sàng dưới {index} ({count})"
+CHART_TASKS_DONE_AXIS_VI = "Số tỉnh đã hoàn thành (trên {total})"
+CHART_RECONSTRUCTED_VI = "{date} (tính lại từ mức tăng)"
+CHART_HEAT_ALL_FULL_VI = "Dòng “{row}”: {count} tỉnh đạt 100% mọi chỉ tiêu: {names}."
+CHART_HEAT_FULL_ROW_VI = "{count} tỉnh khác"
+
+CHART_CSV_VI = {
+    "province": "Tỉnh, thành phố",
+    "province_code": "Mã tỉnh",
+    "online_rate_pct": "Tỷ lệ nộp trực tuyến lũy kế (%)",
+    "national_rate_pct": "Mức cả nước (%)",
+    "flagged": "Sẵn sàng nhưng nộp trực tuyến thấp",
+    "readiness_index": "Chỉ số sẵn sàng hạ tầng",
+    "green_pct": "Tỷ lệ xã XANH (%)",
+    "quadrant": "Nhóm",
+    "open_tasks": "Số nhiệm vụ chưa hoàn thành",
+    "task": "Nhiệm vụ",
+    "section": "Nhóm nhiệm vụ",
+    "date": "Ngày báo cáo",
+    "done_count": "Số tỉnh đã hoàn thành",
+    "total": "Tổng số tỉnh",
+    "reconstructed": "Tính lại từ mức tăng",
+    "yes": "có",
+    "no": "không",
+}
+
+
+def chart_title_online_rates(below: int, provinces: int, national: str, lowest: str, lowest_rate: str) -> str:
+    return f"{below}/{provinces} tỉnh nộp trực tuyến dưới mức cả nước ({national}%); thấp nhất {lowest} ({lowest_rate}%)"
+
+
+def chart_title_ready_but_low(flagged: int, national: str) -> str:
+    if flagged == 0:
+        return f"Không tỉnh nào vừa sẵn sàng vừa nộp trực tuyến dưới mức cả nước ({national}%)"
+    return f"{flagged} tỉnh đã sẵn sàng nhưng nộp trực tuyến dưới mức cả nước ({national}%)"
+
+
+def chart_title_open_tasks(provinces: int, worst: str, count: int, date: str) -> str:
+    return f"{provinces} tỉnh còn nhiệm vụ chưa hoàn thành ngày {date}; nhiều nhất {worst} ({count} nhiệm vụ)"
+
+
+def chart_title_task_progress(first_date: str, last_date: str, first_done: int, last_done: int, complete: int, tasks: int) -> str:
+    return (
+        f"Lượt tỉnh × nhiệm vụ đã hoàn thành: {first_done} ({first_date}) → {last_done} ({last_date}); "
+        f"{complete}/{tasks} nhiệm vụ xong ở mọi tỉnh"
+    )
+
+
+def chart_title_heat(short: int, provinces: int, worst: str, indicator: str, value: str) -> str:
+    if short == 0:
+        return f"Cả {provinces} tỉnh, thành phố đạt 100% mọi chỉ tiêu hiện trạng xã, phường"
+    return (
+        f"{short}/{provinces} tỉnh chưa đạt 100% mọi chỉ tiêu hiện trạng xã, phường (tỉnh thiếu nhiều nhất ở trên); "
+        f"thấp nhất: {worst}, {indicator.lower()} {value}%"
+    )
+# ================================================================ end of charts

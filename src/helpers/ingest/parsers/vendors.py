@@ -51,6 +51,19 @@ and each rule was checked against all 34 rows of the real extract:
 A system label repeated within a province (Lào Cai prints document management twice and no
 reporting row) is a Finding; the first occurrence is kept and the missing system has no row.
 Every appendix vendor that differs from section 1.1 is a Finding.
+
+Across the document
+-------------------
+A vendor that two sections name with different provinces (each names a province for it the
+other does not, e.g. Unitech: Khánh Hoà in 1.1, Đà Nẵng in the appendix) is a Finding naming
+the vendor, both provinces and both lines. The sections that say where a vendor works are
+compared pairwise: 1.1, 3.1.2 (the companies' commitments, '- <vendor>: <text>', province
+names found in the running text) and the appendix. Only what a section *prints*: VNPT's
+provinces in 1.1 are a count, and a merged appendix cell names no one.
+Section 2 (difficulties) is left out on purpose: it names the vendor a province had
+(``Hà Nội (FPT)``, which the appendix says MobiFone replaced), not the one deploying now.
+Every printed date is checked against the report's year (``parsers/printed_dates.py``):
+the document is undated, so its year is that of the latest document it cites.
 """
 
 from __future__ import annotations
@@ -59,12 +72,14 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 
-from helpers.ingest.provinces import by_code, registry
+from helpers.ingest.provinces import ALIASES, by_code, former_names, name_key, registry
 from helpers.ingest.rawtext import RawReport
 from helpers.ingest.parsers.base import Finding, ParsedReport, code_at, int_at, pct_at
+from helpers.ingest.parsers.printed_dates import check_printed_dates, latest_cited_document
 
 KIND = "vendor_summary"
 
@@ -94,7 +109,6 @@ _OTHERS_RE = re.compile(
 )
 _VENDOR_ITEM_RE = re.compile(r"^-\s*(?P<company>[^:]+?)\s*:\s*(?P<count>\d+) tỉnh \((?P<names>[^()]+)\)\.?$")
 _SELF_ITEM_RE = re.compile(r"^-\s*(?P<count>\d+) tỉnh tự phát triển\s*:\s*(?P<names>[^()]+?)\.?$")
-_CITED_DOCUMENT_RE = re.compile(r"(?P<number>\d+/[A-ZĐ]+(?:-[A-ZĐ]+)+) ngày (?P<date>\d{1,2}/\d{1,2}/\d{4})")
 
 _APPENDIX_HEADING_RE = re.compile(r"^\s*PHỤ LỤC\s*$")
 _APPENDIX_STT_RE = re.compile(r"^\s*STT\s*$")
@@ -794,15 +808,154 @@ def _title(report: RawReport) -> str:
 
 def check_undated(report: RawReport, source: str) -> list[Finding]:
     """The document has no date: say so, with the latest document it cites as a lower bound."""
-    cited = []
-    for m in _CITED_DOCUMENT_RE.finditer(_SPACES_RE.sub(" ", report.text)):
-        day, month, year = (int(x) for x in m.group("date").split("/"))
-        cited.append(((year, month, day), m.group("number"), m.group("date")))
     detail = "The document carries no date; report_date is left empty."
+    cited = latest_cited_document(report)
     if cited:
-        _, number, date = max(cited)
+        number, _, date = cited
         detail += f" The latest document it cites is {number} of {date}, so it was written on or after that day."
     return [Finding(source, "report_undated", "info", detail)]
+
+
+# --------------------------------------------------------------------------- one vendor, two sections
+
+
+def named_provinces_11(summaries: list[SystemSummary]) -> dict[str, dict[int, int]]:
+    """vendor -> {province code: first line} as section 1.1 names them (VNPT is named with a
+    count only, and 'self-developed' is no vendor: neither is here)."""
+    out: dict[str, dict[int, int]] = {}
+    for summary in summaries:
+        for listing in summary.listings:
+            if listing.vendor == SELF_DEVELOPED:
+                continue
+            for code, _ in listing.provinces:
+                out.setdefault(listing.vendor, {}).setdefault(code, listing.line)
+    return out
+
+
+def named_provinces_appendix(rows: list[AppendixRow]) -> dict[str, dict[int, int]]:
+    """vendor -> {province code: first line} as the appendix prints them: only cells that
+    print a vendor (a merged cell repeats the row above, the document does not name it
+    again); a cell naming two parties ('VNPT và … Hapro') names each."""
+    out: dict[str, dict[int, int]] = {}
+    for row in rows:
+        if row.vendor_as_printed is None:
+            continue
+        for vendor in row.vendor.split(" + "):
+            if vendor in _NOT_A_VENDOR:
+                continue
+            out.setdefault(vendor, {}).setdefault(row.province_code, row.line)
+    return out
+
+
+_NOT_A_VENDOR = {SELF_DEVELOPED, "Sở KHCN"}
+
+_COMMITMENTS_RE = re.compile(r"^\s*3\.1\.2\.?\s+Doanh nghiệp cam kết")
+_NUMBERED_HEADING_RE = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+\S")
+_COMMITMENT_ITEM_RE = re.compile(r"^-\s*(?P<vendor>[^:]{1,60}?)\s*:\s*(?P<text>.*)$")
+_MAX_NAME_WORDS = 4  # the longest province spelling in running text ('Bà Rịa - Vũng Tàu' folds to 4 words)
+
+
+@lru_cache(maxsize=1)
+def _province_spellings() -> dict[str, int]:
+    """Folded spelling -> code, for finding province names in running text: the 34 names
+    (short and official), their aliases and the 63 former provinces (merged into the 34)."""
+    spellings = {name_key(p.short_name): p.code for p in registry()}
+    spellings.update({name_key(p.name): p.code for p in registry()})
+    spellings.update({name_key(n): c for n, c in ALIASES.items()})
+    for name, code in former_names().items():
+        spellings.setdefault(name_key(name), code)
+    spellings.pop("", None)
+    return spellings
+
+
+def provinces_in_text(text: str) -> list[tuple[int, int]]:
+    """(code, offset in ``text``) of each province named in running text, in order, each code
+    once; the longest spelling wins ('Đà Nẵng' before a shorter one), and a former province
+    counts as the one it merged into ('cán bộ Quảng Nam' is Đà Nẵng)."""
+    # each word folded on its own (name_key would drop a word 'Tĩnh' as a 'Tỉnh' prefix)
+    tokens = [(m.start(), fold(m.group())) for m in re.finditer(r"\S+", text)]
+    tokens = [(offset, key) for offset, key in tokens if key]
+    spellings = _province_spellings()
+    found: dict[int, int] = {}
+    i = 0
+    while i < len(tokens):
+        for n in range(min(_MAX_NAME_WORDS, len(tokens) - i), 0, -1):
+            code = spellings.get(" ".join(key for _, key in tokens[i : i + n]))
+            if code is not None:
+                found.setdefault(code, tokens[i][0])
+                i += n
+                break
+        else:
+            i += 1
+    return list(found.items())
+
+
+def named_provinces_commitments(report: RawReport) -> dict[str, dict[int, int]] | None:
+    """vendor -> {province code: line} as section 3.1.2 (the companies' commitments) names
+    them in its items '- <vendor>: <text>' (None if there is no such section). An item whose
+    name is no known vendor (VENDOR_SHORT_NAMES, or a phrase of the appendix) is skipped:
+    nothing to compare it with."""
+    start = next((n for n, line in enumerate(report.lines, 1) if _COMMITMENTS_RE.match(line)), None)
+    if start is None:
+        return None
+    items: list[_Item] = []
+    for number in range(start + 1, len(report.lines) + 1):
+        line = report.lines[number - 1]
+        if _NUMBERED_HEADING_RE.match(line):
+            break
+        if not line.strip():
+            continue
+        if line.lstrip().startswith("-"):
+            items.append(_Item(number))
+        if items:
+            items[-1].add(number, line)
+    out: dict[str, dict[int, int]] = {}
+    for item in items:
+        m = _COMMITMENT_ITEM_RE.match(item.text)
+        if not m:
+            continue
+        vendor = VENDOR_SHORT_NAMES.get(fold(m.group("vendor"))) or APPENDIX_VENDOR_PHRASES.get(tuple(fold(m.group("vendor")).split()))
+        if vendor is None or vendor in _NOT_A_VENDOR:
+            continue
+        for code, offset in provinces_in_text(m.group("text")):
+            out.setdefault(vendor, {}).setdefault(code, item.line_at(m.start("text") + offset))
+    return out
+
+
+# The sections compared, as the details name them -> as the source (the document part) names them.
+SECTION_PARTS_VI = {"section 1.1": "mục 1.1", "section 3.1.2": "mục 3.1.2", "the appendix": "Phụ lục"}
+
+
+def check_vendor_provinces_across_sections(
+    sections: dict[str, dict[str, dict[int, int]]], source: str
+) -> list[Finding]:
+    """A vendor named with different provinces in two sections: each section names a province
+    for it that the other does not. (One section naming an extra province beside the same
+    ones is no contradiction of this kind: the per-province differences are
+    ``appendix_vendor_differs``.) One finding per vendor and pair of sections."""
+    findings = []
+    names = list(sections)
+    for i, first in enumerate(names):
+        for second in names[i + 1 :]:
+            a, b = sections[first], sections[second]
+            for vendor in sorted(set(a) & set(b)):
+                only_a = {c: n for c, n in a[vendor].items() if c not in b[vendor]}
+                only_b = {c: n for c, n in b[vendor].items() if c not in a[vendor]}
+                if not only_a or not only_b:
+                    continue
+
+                def named(where: dict[int, int]) -> str:
+                    return ", ".join(f"{by_code(c).short_name} (line {n})" for c, n in sorted(where.items(), key=lambda x: x[1]))
+
+                findings.append(
+                    Finding(
+                        f"{source} {SECTION_PARTS_VI.get(first, first)} và {SECTION_PARTS_VI.get(second, second)}",
+                        "vendor_province_differs_between_sections",
+                        "warning",
+                        f"{vendor}: {first} names {named(only_a)}, {second} names {named(only_b)} for it instead",
+                    )
+                )
+    return findings
 
 
 def parse_vendor_summary(report: RawReport) -> ParsedReport:
@@ -828,6 +981,10 @@ def parse_vendor_summary(report: RawReport) -> ParsedReport:
         for system in SYSTEMS
     ]
     tables = {"vendors": pd.DataFrame(vendor_rows, columns=["province_code", "system", "vendor"])}
+    named = {"section 1.1": named_provinces_11(summaries)}
+    commitments = named_provinces_commitments(report)
+    if commitments is not None:
+        named["section 3.1.2"] = commitments
 
     appendix_span = _find_appendix(report)
     if appendix_span is not None:
@@ -835,6 +992,7 @@ def parse_vendor_summary(report: RawReport) -> ParsedReport:
         rows, appendix_findings = parse_appendix(report, *appendix_span, source_appendix)
         findings += appendix_findings
         findings += check_appendix_against_section_11(rows, assignment, source_appendix)
+        named["the appendix"] = named_provinces_appendix(rows)
         order = {s: i for i, s in enumerate(SYSTEMS)}
         rows.sort(key=lambda r: (r.province_code, order[r.system]))
         tables["vendors_appendix"] = pd.DataFrame(
@@ -858,6 +1016,9 @@ def parse_vendor_summary(report: RawReport) -> ParsedReport:
         findings.append(
             Finding(report.name, "appendix_absent", "info", "No 'PHỤ LỤC' table: vendors_appendix not produced")
         )
+
+    findings += check_vendor_provinces_across_sections(named, report.name)
+    findings += check_printed_dates(report, None)
 
     return ParsedReport(
         kind=KIND,

@@ -6,6 +6,7 @@ import pandas as pd
 
 from helpers.analysis.claims import STATUSES
 from helpers.analysis.facts import DateFacts
+from helpers.report.names import display_text
 from helpers.report.render import Html, render
 from helpers.report.sections.sources import Sources
 from helpers.report.wording import CLAIM_STATUS_VI
@@ -26,7 +27,7 @@ def html(f: DateFacts, sources: Sources | None = None) -> Html:
     )
     order = {s: i for i, s in enumerate(("contradicted", "confirmed", "unverifiable"))}
     rows = [
-        {"status": c["status"], "text": c["text"], "stated": c["stated"], "derived": c["derived"] or "—", "result": CLAIM_STATUS_VI[c["status"]]}
+        {"status": c["status"], "text": c["text"], "stated": display_text(c["stated"]), "derived": c["derived"] or "—", "result": CLAIM_STATUS_VI[c["status"]]}
         for c in sorted(ledger, key=lambda c: order[c["status"]])
     ]
     return render("claims", rows=rows, intro=intro, printed=PRINTED)

@@ -6,6 +6,7 @@ import pandas as pd
 
 from helpers.analysis.facts import DIRECTIVES, DateFacts
 from helpers.report.formats import vn_date
+from helpers.report.names import display_text
 from helpers.report.render import EMPTY, Html, f_text, heading, join, table
 from helpers.report.sections.sources import Sources
 
@@ -18,7 +19,7 @@ def html(f: DateFacts, sources: Sources) -> Html:
         [
             heading(2, "Chỉ đạo của Phó Thủ tướng có thời hạn hoặc nêu tên tỉnh"),
             table(
-                items,
+                items.assign(directive=items["directive"].map(display_text), provinces=items["provinces"].map(display_text)),
                 [("directive_id", "Mục", f_text), ("directive", "Chỉ đạo", f_text), ("deadline_vi", "Thời hạn", f_text), ("provinces", "Tỉnh được nêu tên", f_text)],
                 caption=f"Các chỉ đạo tại cuộc họp ngày {vn_date(f.report_date)}",
                 cite=sources.cite(DIRECTIVES, "mục II", f.report_date),

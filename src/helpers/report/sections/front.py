@@ -17,6 +17,7 @@ from helpers.analysis.facts import DAILY, PLAN02, DateFacts
 from helpers.analysis.profiles import Profile
 from helpers.report.formats import fmt_int, fmt_pct, signed, vn_date
 from helpers.report.links import province_href
+from helpers.report.names import display_full_names, display_names, display_text, name_of
 from helpers.report.render import EMPTY, Html, render
 from helpers.report.sections.sources import Sources
 from helpers.report.tilemap import GREEN_SHARE_BANDS, TASK_SHARE_BANDS, tile_map
@@ -57,7 +58,7 @@ def headline(f: DateFacts) -> str:
         text = f"Ngày {date}: {fmt_pct(f.coverage.green_pct, 1)} xã, phường đủ điều kiện cơ bản (XANH)"
         if low:
             lowest = min(low, key=lambda p: (p.figure("green_pct").value, p.code))
-            text += f", nhưng {len(low)} tỉnh còn dưới một nửa, thấp nhất {f.short(lowest.code)} ({fmt_pct(lowest.figure('green_pct').value, 1)})"
+            text += f", nhưng {len(low)} tỉnh còn dưới một nửa, thấp nhất {name_of(f, lowest.code)} ({fmt_pct(lowest.figure('green_pct').value, 1)})"
         if len(flagged):
             text += f"; {len(flagged)} tỉnh hạ tầng sẵn sàng mà người dân ít nộp hồ sơ trực tuyến"
         return text + "."
@@ -65,7 +66,7 @@ def headline(f: DateFacts) -> str:
     open_by = f.provinces_open
     if len(open_by):
         worst = open_by.iloc[0]
-        text += f"; {len(open_by)} tỉnh còn nhiệm vụ dở dang, nhiều nhất {f.short(worst['province_code'])} ({int(worst['open_tasks'])} nhiệm vụ)"
+        text += f"; {len(open_by)} tỉnh còn nhiệm vụ dở dang, nhiều nhất {name_of(f, worst['province_code'])} ({int(worst['open_tasks'])} nhiệm vụ)"
     else:
         text += " ở cả 34 tỉnh, thành phố"
     return text + "."
@@ -98,12 +99,12 @@ def front_map(f: DateFacts) -> str:
     title = MAP_TITLE[which]
     return tile_map(
         values,
-        f.short_names,
+        display_names(f.short_names),
         title=title,
         bands=GREEN_SHARE_BANDS if which == PLAN02 else TASK_SHARE_BANDS,
         value_text=lambda v: "—" if v is None else fmt_pct(v, 0),
         caption=f"{title}, ngày {vn_date(f.report_date)}. Mỗi ô là một tỉnh, thành phố (bấm để xem trang của tỉnh).",
-        full_names=f.full_names,
+        full_names=display_full_names(f.full_names),
         flagged=frozenset(flagged),
         flagged_label="cần chỉ đạo",
         href=province_href,
@@ -132,7 +133,7 @@ def running_directives(f: DateFacts) -> list[dict]:
         for deadline, text in profile.current_directives():
             named.setdefault((deadline, text), []).append(code)
     return [
-        {"deadline": vn_date(deadline), "text": text, "provinces": [{"href": province_href(c), "name": f.short(c)} for c in sorted(codes, key=f.short)]}
+        {"deadline": vn_date(deadline), "text": display_text(text), "provinces": [{"href": province_href(c), "name": name_of(f, c)} for c in sorted(codes, key=f.short)]}
         for (deadline, text), codes in sorted(named.items())
     ]
 
@@ -157,7 +158,7 @@ def html(f: DateFacts, sources: Sources) -> Html:
         headline=headline(f),
         boxes=number_boxes(f),
         tile_map=Html(front_map(f)),
-        actions=[{"href": province_href(p.code), "name": f.short(p.code), "problem": flag_text(p.flags[0].key, p.flags[0].values), "applies": applies(p)} for p in chosen[:MAX_ACTIONS]],
+        actions=[{"href": province_href(p.code), "name": name_of(f, p.code), "problem": flag_text(p.flags[0].key, p.flags[0].values), "applies": applies(p)} for p in chosen[:MAX_ACTIONS]],
         more=len(chosen) - MAX_ACTIONS,
         directives=running_directives(f),
         notices=[n for n in f.reports_today["notice"].dropna().unique() if str(n).strip()],

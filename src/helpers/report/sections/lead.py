@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from helpers.analysis.facts import DAILY, PLAN02, DateFacts
 from helpers.report.formats import fmt_int, fmt_num, fmt_pct, vn_date
+from helpers.report.names import name_of
 from helpers.report.render import Html, render
 from helpers.report.sections.sources import Cite, Sources
 from helpers.report.wording import LEAD_KIND_VI, WEEKDAYS_VI
@@ -49,17 +50,17 @@ def task_sentences(f: DateFacts) -> list[Sentence]:
     open_by = f.provinces_open
     if len(open_by):
         worst = open_by.head(3)
-        names = ", ".join(f"{f.short(c)} ({n})" for c, n in zip(worst["province_code"], worst["open_tasks"]))
+        names = ", ".join(f"{name_of(f, c)} ({n})" for c, n in zip(worst["province_code"], worst["open_tasks"]))
         out.append(Sentence("weakness", f"{len(open_by)} tỉnh còn nhiệm vụ chưa xong; nhiều nhất: {names}.", cite))
     if len(f.overdue):
         out.append(Sentence("warning", f"{len(f.overdue)} lượt tỉnh × nhiệm vụ đã quá thời hạn mà chưa hoàn thành.", cite))
     reopened = f.reopened_today
     if len(reopened):
-        names = ", ".join(sorted({f.short(c) for c in reopened["province_code"]}))
+        names = ", ".join(sorted({name_of(f, c) for c in reopened["province_code"]}))
         out.append(Sentence("warning", f"Cần kiểm tra: {names} được báo đã xong rồi lại chưa xong ở {len(reopened)} nhiệm vụ.", cite))
     silent = f.silent_before
     if len(silent):
-        names = ", ".join(f.short(c) for c in silent["province_code"])
+        names = ", ".join(name_of(f, c) for c in silent["province_code"])
         first = vn_date(silent["report_date"].iloc[0])
         out.append(Sentence("warning", f"{names} chưa xong nhiệm vụ nào ngày {first} rồi xong tất cả ở báo cáo này: nhiều khả năng ngày {first} các tỉnh này chưa báo cáo.", cite))
     return out
@@ -79,12 +80,12 @@ def plan02_sentences(f: DateFacts) -> list[Sentence]:
     flagged = f.flagged
     if len(flagged):
         first = flagged.iloc[0]
-        names = ", ".join(f"{f.short(c)} ({fmt_pct(r)})" for c, r in zip(flagged["province_code"], flagged["online_rate_pct"]))
+        names = ", ".join(f"{name_of(f, c)} ({fmt_pct(r)})" for c, r in zip(flagged["province_code"], flagged["online_rate_pct"]))
         out.append(
             Sentence(
                 "weakness",
                 f"{len(flagged)} tỉnh hạ tầng sẵn sàng nhưng tỷ lệ nộp trực tuyến dưới {fmt_pct(res.online_rate_min)}: {names}; "
-                f"{f.short(first['province_code'])} thấp hơn mức dự báo theo độ sẵn sàng {fmt_num(-first['residual_pts'])} điểm %.",
+                f"{name_of(f, first['province_code'])} thấp hơn mức dự báo theo độ sẵn sàng {fmt_num(-first['residual_pts'])} điểm %.",
                 ((PLAN02, "Phụ lục 4, 5 và 8", date),),
             )
         )
@@ -92,7 +93,7 @@ def plan02_sentences(f: DateFacts) -> list[Sentence]:
     out.append(
         Sentence(
             "weakness",
-            "Tỷ lệ xã XANH thấp nhất: " + ", ".join(f"{f.short(c)} ({fmt_pct(p)})" for c, p in zip(low["province_code"], low["green_pct"])) + ".",
+            "Tỷ lệ xã XANH thấp nhất: " + ", ".join(f"{name_of(f, c)} ({fmt_pct(p)})" for c, p in zip(low["province_code"], low["green_pct"])) + ".",
             ((PLAN02, "Phụ lục 4", date),),
         )
     )

@@ -11,9 +11,10 @@ import pandas as pd
 
 from helpers.analysis.facts import PLAN02, DateFacts
 from helpers.report.formats import fmt_int, fmt_num, fmt_pct, vn_date
+from helpers.report.names import display_text, name_of, name_getter
 from helpers.report.plots.readiness_uptake import readiness_vs_online
 from helpers.report.render import EMPTY, Html, f_num2, f_pct, f_text, figure, heading, inline, join, para, render, table
-from helpers.report.sections.sources import Sources
+from helpers.report.sections.sources import Sources, document_name
 from helpers.report.wording import THEME_LABELS_VI, THEME_RULE_VI, describe_method, theme_rule_quality_vi
 
 
@@ -24,8 +25,8 @@ def html(f: DateFacts, sources: Sources) -> Html:
     cite = sources.cite(PLAN02, "Phụ lục 4, 5 và 8", f.report_date)
     from helpers.report.sections.uncertainty import ready_but_low_uncertainty_vi
 
-    # plain words for leaders (issue 13); rho, p and R² stay in the method note and the analysts' notebook
-    honest = " ".join(ready_but_low_uncertainty_vi(res, f.short))
+    # plain words for leaders (issue 13); rho, p and R² are for analysts only (statistics(), analyst cells)
+    honest = " ".join(ready_but_low_uncertainty_vi(res, name_getter(f)))
     parts = [
         heading(2, "Hạ tầng sẵn sàng nhưng người dân ít nộp trực tuyến"),
         para(
@@ -37,10 +38,11 @@ def html(f: DateFacts, sources: Sources) -> Html:
         para(describe_method(res), cite, cls="method"),
         para(honest, cite),
         figure(
-            readiness_vs_online(res, f.table("provinces"), labels_for=res.flagged),
-            alt="Biểu đồ phân tán: chỉ số sẵn sàng hạ tầng và tỷ lệ nộp trực tuyến",
-            caption="Chỉ số sẵn sàng hạ tầng (trục ngang) và tỷ lệ nộp trực tuyến lũy kế (trục dọc); đường nét đứt: ngưỡng; đường liền: hồi quy; tên: tỉnh bị gắn cờ",
+            readiness_vs_online(res, name_getter(f), labels_for=res.flagged),
+            alt="Biểu đồ bốn nhóm: tỷ lệ xã XANH và tỷ lệ nộp trực tuyến",
+            caption="Tỷ lệ xã, phường XANH (trục ngang) và tỷ lệ nộp trực tuyến lũy kế (trục dọc); hai đường nét đứt là hai ngưỡng của quy tắc, chia bốn nhóm",
             cite=cite,
+            source=f"{document_name(PLAN02, f.report_date)}, Phụ lục 4, 5 và 8",
         ),
     ]
     records = f.ready_but_low_records
@@ -49,7 +51,7 @@ def html(f: DateFacts, sources: Sources) -> Html:
         return join(parts)
     parts.append(
         table(
-            pd.DataFrame(records).assign(name=lambda t: t["province_code"].map(f.short)),
+            pd.DataFrame(records).assign(name=lambda t: t["province_code"].map(name_getter(f))),
             [
                 ("name", "Tỉnh", f_text),
                 ("readiness", "Chỉ số sẵn sàng", f_num2),
@@ -74,6 +76,13 @@ def frame(f: DateFacts) -> pd.DataFrame | None:
     return f.ready_but_low.table if f.has(PLAN02) else None
 
 
+def statistics(f: DateFacts) -> pd.DataFrame | None:
+    """The fit's R², Spearman's ρ, p and bootstrap interval (analysts; leaders read words)."""
+    from helpers.analysis.ready_but_low import fit_statistics
+
+    return fit_statistics(f.ready_but_low) if f.has(PLAN02) else None
+
+
 def _province_card(f: DateFacts, sources: Sources, record: dict) -> Html:
     code = record["province_code"]
     vendor = f.tthc_vendor.get(code, "không rõ")
@@ -82,7 +91,7 @@ def _province_card(f: DateFacts, sources: Sources, record: dict) -> Html:
     cite21 = sources.cite(PLAN02, "Phụ lục 21", f.report_date)
     cite_ob = sources.cite(PLAN02, "Phụ lục 6, 17 và 24", f.report_date)
     text = (
-        f"{f.short(code)}: chỉ số sẵn sàng {fmt_num(record['readiness'])}, {fmt_pct(record['green_pct'])} xã XANH, nhưng chỉ {fmt_pct(record['online_rate_pct'])} hồ sơ nộp trực tuyến "
+        f"{name_of(f, code)}: chỉ số sẵn sàng {fmt_num(record['readiness'])}, {fmt_pct(record['green_pct'])} xã XANH, nhưng chỉ {fmt_pct(record['online_rate_pct'])} hồ sơ nộp trực tuyến "
         f"({fmt_pct(f.rate_of[(code, 'province')])} cấp tỉnh, {fmt_pct(f.rate_of[(code, 'commune')])} cấp xã), thấp hơn {fmt_num(record['shortfall_pts'])} điểm % so với mức dự báo theo độ sẵn sàng."
     )
     volume = f.volume.by_province.set_index("province_code")
@@ -104,5 +113,5 @@ def _province_card(f: DateFacts, sources: Sources, record: dict) -> Html:
     else:
         top = [f"{THEME_LABELS_VI.get(t, t).lower()} ({n} ý, {fmt_int(c)} lượt xã)" for t, n, c in reported.top_themes[:3]]
         pieces += [f" Vướng mắc được báo cáo ({reported.count} ý), nhiều nhất: " + "; ".join(top) + ".", cite_ob]
-        examples = [f"{r['text']} ({fmt_int(r['communes_affected'])}/{fmt_int(r['communes_total'])} xã; {r['source']})" for r in reported.examples.to_dict("records")]
+        examples = [f"{display_text(r['text'])} ({fmt_int(r['communes_affected'])}/{fmt_int(r['communes_total'])} xã; {r['source']})" for r in reported.examples.to_dict("records")]
     return render("province_card", content=inline(*pieces), examples=examples)

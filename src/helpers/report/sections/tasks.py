@@ -12,9 +12,10 @@ import pandas as pd
 
 from helpers.analysis.facts import DAILY, DateFacts
 from helpers.report.formats import fmt_int, fmt_pct, vn_date, vn_day_month
+from helpers.report.names import display_name, name_of, name_getter
 from helpers.report.plots.tasks import open_tasks_by_province_plot
 from helpers.report.render import EMPTY, Html, f_int, f_pct1, f_text, figure, heading, join, kpis, para, table
-from helpers.report.sections.sources import Sources
+from helpers.report.sections.sources import Sources, document_name
 
 TASKS_PART = "Phụ lục: tiến độ từng nhiệm vụ theo tỉnh"
 # Beyond this many provinces, a task's "not done" cell starts with the count.
@@ -80,7 +81,7 @@ def frame(f: DateFacts) -> pd.DataFrame | None:
             for d, src in zip(tasks["deadline"], tasks["deadline_stated_on"])
         ],
         done_of=[f"{d}/{t}" for d, t in zip(tasks["done_count"], tasks["total"])],
-        not_done_names=[_names(names) for names in tasks["not_done_provinces"]],
+        not_done_names=[_names(tuple(map(display_name, names))) for names in tasks["not_done_provinces"]],
     )
 
 
@@ -99,7 +100,7 @@ def _summary_sentence(f: DateFacts) -> str:
     )
     if len(provinces_open):
         worst = provinces_open.head(3)
-        names = ", ".join(f"{f.short(c)} ({n} nhiệm vụ)" for c, n in zip(worst["province_code"], worst["open_tasks"]))
+        names = ", ".join(f"{name_of(f, c)} ({n} nhiệm vụ)" for c, n in zip(worst["province_code"], worst["open_tasks"]))
         text += f" {len(provinces_open)} tỉnh còn nhiệm vụ chưa xong; chậm nhất: {names}."
     return text
 
@@ -111,13 +112,14 @@ def _laggards(f: DateFacts, cite: Html) -> Html:
     if ranking.empty:
         return para("Tất cả 34 tỉnh, thành phố đã hoàn thành mọi nhiệm vụ.")
     if len(ranking) <= FEW_LAGGARDS:
-        listed = "; ".join(f"{f.short(c)}: {n} nhiệm vụ ({ids})" for c, n, ids in zip(ranking["province_code"], ranking["open_tasks"], ranking["open_task_ids"]))
+        listed = "; ".join(f"{name_of(f, c)}: {n} nhiệm vụ ({ids})" for c, n, ids in zip(ranking["province_code"], ranking["open_tasks"], ranking["open_task_ids"]))
         return para(f"Các tỉnh còn nhiệm vụ chưa xong: {listed}.", cite)
     return figure(
-        open_tasks_by_province_plot(ranking),
+        open_tasks_by_province_plot(ranking.assign(short_name=ranking["province_code"].map(name_getter(f)))),
         alt="Số nhiệm vụ chưa hoàn thành theo tỉnh",
         caption=f"Số nhiệm vụ chưa hoàn thành theo tỉnh, {vn_date(f.report_date)} (tỉnh chậm nhất ở trên cùng)",
         cite=cite,
+        source=f"{document_name(DAILY, f.report_date)}, {TASKS_PART}",
     )
 
 
@@ -133,7 +135,7 @@ def _overdue(f: DateFacts, cite: Html) -> Html:
         [
             para(f"{len(overdue)} lượt tỉnh × nhiệm vụ đã quá hạn mà chưa hoàn thành:", cite, cls="warning"),
             table(
-                overdue.assign(name=overdue["province_code"].map(f.short), deadline_vi=overdue["deadline"].map(vn_date)),
+                overdue.assign(name=overdue["province_code"].map(name_getter(f)), deadline_vi=overdue["deadline"].map(vn_date)),
                 [("task_id", "Nhiệm vụ", f_text), ("name", "Tỉnh", f_text), ("deadline_vi", "Thời hạn", f_text), ("days_overdue", "Số ngày quá hạn", f_int)],
                 numeric=("days_overdue",),
             ),

@@ -7,9 +7,10 @@ import pandas as pd
 
 from helpers.analysis.facts import DAILY, PLAN02, DateFacts
 from helpers.report.formats import fmt_int, vn_date, vn_day_month, vn_month
+from helpers.report.names import display_name, name_of, name_getter
 from helpers.report.plots.tasks import task_progress_plot
 from helpers.report.render import EMPTY, Html, bullet_list, f_int, f_num2, f_pct, f_text, figure, heading, join, para, render, table
-from helpers.report.sections.sources import Sources
+from helpers.report.sections.sources import Sources, document_name
 from helpers.report.sections.tasks import TASKS_PART
 from helpers.report.wording import laggards_correlation, laggards_selection
 
@@ -39,8 +40,9 @@ def tasks_html(f: DateFacts, sources: Sources) -> Html:
         figure(
             task_progress_plot(trend),
             alt="Số tỉnh đã hoàn thành từng nhiệm vụ theo ngày",
-            caption=f"Số tỉnh đã hoàn thành từng nhiệm vụ, {vn_date(dates[0])} → {vn_date(dates[-1])}",
+            caption=f"Số tỉnh đã hoàn thành từng nhiệm vụ, {vn_date(dates[0])} → {vn_date(dates[-1])}; số cuối dòng: ngày {vn_date(dates[-1])}",
             cite=cite,
+            source=f"{document_name(DAILY, f.report_date)}, {TASKS_PART}",
         ),
     ]
     wide = f.open_tasks_over_dates
@@ -48,7 +50,7 @@ def tasks_html(f: DateFacts, sources: Sources) -> Html:
         cols = f.open_tasks_dates(wide)
         parts.append(
             table(
-                wide,
+                wide.assign(short_name=wide["short_name"].map(display_name)),
                 [("short_name", "Tỉnh", f_text)] + [(c, f"Chưa xong {vn_date(c)}", f_int) for c in cols],
                 caption="Số nhiệm vụ chưa hoàn thành theo tỉnh qua các ngày báo cáo",
                 cite=sources.cite(DAILY, TASKS_PART, f.report_date),
@@ -57,7 +59,7 @@ def tasks_html(f: DateFacts, sources: Sources) -> Html:
         )
     if not f.reopened.empty:
         items = [
-            f"{f.short(r['province_code'])}: nhiệm vụ {r['task_id']} được báo là đã xong ngày {vn_date(r['done_on'])} nhưng lại nằm trong danh sách chưa xong ngày {vn_date(r['not_done_on'])}."
+            f"{name_of(f, r['province_code'])}: nhiệm vụ {r['task_id']} được báo là đã xong ngày {vn_date(r['done_on'])} nhưng lại nằm trong danh sách chưa xong ngày {vn_date(r['not_done_on'])}."
             for r in f.reopened.to_dict("records")
         ]
         parts.append(para(render("strong", text="Cần kiểm tra:"), cls="warning"))
@@ -95,7 +97,7 @@ def plan02_html(f: DateFacts, sources: Sources) -> Html:
     if not moved.empty:
         parts.append(
             table(
-                moved.assign(name=moved["province_code"].map(f.short)),
+                moved.assign(name=moved["province_code"].map(name_getter(f))),
                 [("name", "Tỉnh", f_text), ("green_pct_previous", "% XANH hôm trước", f_pct), ("green_pct", "% XANH", f_pct), ("green_pct_change", "Thay đổi (điểm %)", f_num2), ("green_change", "Số xã thay đổi", f_int)],
                 caption=f"Các tỉnh có tỷ lệ xã XANH thay đổi so với ngày hôm trước ({len(moved)} tỉnh)",
                 cite=cite4,
@@ -104,7 +106,7 @@ def plan02_html(f: DateFacts, sources: Sources) -> Html:
             )
         )
     if lag is not None:
-        frame = lag.laggards.assign(name=lag.laggards["province_code"].map(f.short))
+        frame = lag.laggards.assign(name=lag.laggards["province_code"].map(name_getter(f)))
         cols = [("name", "Tỉnh", f_text), ("earlier_open_tasks", f"Nhiệm vụ chưa xong {vn_date(lag.earlier_date)}", f_int), ("green_pct", f"% xã XANH {vn_day_month(f.report_date)}", f_pct)]
         for col, label, fmt in (("readiness_index", "Chỉ số sẵn sàng", f_num2), ("online_rate_pct", "Nộp trực tuyến", f_pct)):
             if col in frame.columns:
@@ -113,6 +115,13 @@ def plan02_html(f: DateFacts, sources: Sources) -> Html:
         parts.append(para(laggards_correlation(lag), sources.cite(DAILY, TASKS_PART, lag.earlier_date), cite4))
         parts.append(table(frame, cols, caption=f"{laggards_selection(lag)}: tháng {vn_month(lag.earlier_date)} và ngày {vn_date(f.report_date)}", numeric=[c for c, _, _ in cols[1:]]))
     return join(parts)
+
+
+def laggards_statistics(f: DateFacts) -> pd.DataFrame | None:
+    """The laggards paragraph's ρ, p and bootstrap interval (analysts; leaders read words)."""
+    from helpers.analysis.trends import laggards_statistics as statistics
+
+    return statistics(f.laggards) if f.has(PLAN02) and f.laggards is not None else None
 
 
 def plan02_frame(f: DateFacts) -> pd.DataFrame | None:

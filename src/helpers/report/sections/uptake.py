@@ -6,9 +6,10 @@ import pandas as pd
 
 from helpers.analysis.facts import PLAN02, DateFacts
 from helpers.report.formats import fmt_int, fmt_pct, vn_date, vn_day_month
+from helpers.report.names import name_of, name_getter
 from helpers.report.plots.readiness_uptake import ranked_online_rates
 from helpers.report.render import EMPTY, Html, f_int, f_num2, f_pct, f_text, figure, heading, join, kpis, para, table
-from helpers.report.sections.sources import Sources
+from helpers.report.sections.sources import Sources, document_name
 from helpers.report.wording import WEEKDAYS_VI
 
 
@@ -54,17 +55,18 @@ def html(f: DateFacts, sources: Sources) -> Html:
                 f"Từ {vn_date(rates.period_start)} đến {vn_date(rates.period_end)}, cả nước tiếp nhận {fmt_int(f.dossiers_total)} hồ sơ, "
                 f"{rate['all']} nộp trực tuyến ({rate['province']} ở cấp tỉnh, {rate['commune']} ở cấp xã). Một nửa số tỉnh nằm trong khoảng {fmt_pct(q1)}–{fmt_pct(q3)}; "
                 f"{f.provinces_below_national}/{provinces} tỉnh dưới mức cả nước. Cao nhất: "
-                + ", ".join(f"{f.short(c)} ({fmt_pct(r)})" for c, r in zip(highest["province_code"], highest["online_rate_pct"]))
+                + ", ".join(f"{name_of(f, c)} ({fmt_pct(r)})" for c, r in zip(highest["province_code"], highest["online_rate_pct"]))
                 + "; thấp nhất: "
-                + ", ".join(f"{f.short(c)} ({fmt_pct(r)})" for c, r in zip(lowest["province_code"], lowest["online_rate_pct"]))
+                + ", ".join(f"{name_of(f, c)} ({fmt_pct(r)})" for c, r in zip(lowest["province_code"], lowest["online_rate_pct"]))
                 + ".",
                 cite8,
             ),
             figure(
-                ranked_online_rates(f.rates_all, f.national_rate, f.table("provinces"), highlight=flagged),
+                ranked_online_rates(f.rates_all, f.national_rate, name_getter(f), highlight=flagged),
                 alt="Tỷ lệ hồ sơ nộp trực tuyến theo tỉnh, xếp hạng",
-                caption="Tỷ lệ hồ sơ nộp trực tuyến lũy kế theo tỉnh; đường dọc: mức cả nước; tô đậm: tỉnh sẵn sàng nhưng nộp trực tuyến thấp",
+                caption=f"Tỷ lệ hồ sơ nộp trực tuyến lũy kế {period(f)} theo tỉnh, cao nhất ở trên",
                 cite=cite8,
+                source=f"{document_name(PLAN02, f.report_date)}, Phụ lục 8, bảng III",
             ),
             heading(3, f"Ngày {vn_day_month(vol.day)} so với lũy kế, và khối lượng hồ sơ"),
             para(volume_text, cite8i),
@@ -94,4 +96,4 @@ def html(f: DateFacts, sources: Sources) -> Html:
 def frame(f: DateFacts) -> pd.DataFrame | None:
     if not f.has(PLAN02):
         return None
-    return f.uptake_table.assign(name=f.uptake_table["province_code"].map(f.short))
+    return f.uptake_table.assign(name=f.uptake_table["province_code"].map(name_getter(f)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.analysis.facts import PLAN02, DateFacts
+from helpers.report.names import name_of
 from helpers.report.render import EMPTY, Html, f_num2, f_pct, f_text, heading, join, para, table
 from helpers.report.sections.sources import Sources
 
@@ -50,6 +51,6 @@ def frame(f: DateFacts) -> pd.DataFrame | None:
         return None
     lens = f.vendor_lens
     return lens.assign(
-        members=lens["province_codes"].map(lambda codes: ", ".join(f.short(c) for c in codes)),
+        members=lens["province_codes"].map(lambda codes: ", ".join(name_of(f, c) for c in codes)),
         n_shown=[f"{n}*" if small else str(n) for n, small in zip(lens["n"], lens["small_group"])],
     )

@@ -153,7 +153,8 @@ def test_ingest_is_under_two_seconds(raw_copy, tmp_path):
 
 
 def test_parallel_parsing_gives_the_same_tables_as_one_process(raw_copy, monkeypatch):
-    """Many reports are parsed in forked workers: same tables, same order."""
+    """Many reports are parsed in forked workers: same tables, same order, and each piece's
+    tables are the parser's frames exactly (values and dtypes)."""
     import helpers.ingest.run as ingest
     from helpers.ingest.parsers import parse_report
 
@@ -161,12 +162,12 @@ def test_parallel_parsing_gives_the_same_tables_as_one_process(raw_copy, monkeyp
     monkeypatch.setattr(ingest, "PARALLEL_MIN_FILES", 2)
     parallel = ingest._parse_all(files)
     sequential = [parse_report(path) for path in files]
-    assert [p.report.name for p in parallel] == [p.report.name for p in sequential]
+    assert [p.file for p in parallel] == [p.report.name for p in sequential]
     for a, b in zip(parallel, sequential):
-        assert a.tables.keys() == b.tables.keys()
-        for name in a.tables:
-            pd.testing.assert_frame_equal(a.tables[name], b.tables[name])
-        assert [(f.check, f.detail) for f in a.findings] == [(f.check, f.detail) for f in b.findings]
+        assert list(a.tables) == [*b.tables, "claims", "deadline_terms"]
+        for name in b.tables:
+            pd.testing.assert_frame_equal(a.tables[name].frame(), b.tables[name])
+        assert [(f["check"], f["detail"]) for f in a.findings] == [(f.check, f.detail) for f in b.findings]
 
 
 def test_a_bad_report_parsed_in_a_worker_gives_its_one_line_error(raw_copy, tmp_path, monkeypatch):

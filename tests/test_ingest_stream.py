@@ -58,8 +58,10 @@ def test_next_day_reports_of_every_dated_kind_ingest_without_a_code_change(raw_c
 
 
 def test_identical_findings_are_kept_once_and_never_stop_an_ingest(raw_copy, tmp_path, monkeypatch):
-    real = checks.cross_report_findings
-    monkeypatch.setattr(checks, "cross_report_findings", lambda tables: real(tables) * 2)  # every finding twice
+    registry, pairs = checks.registry_findings, checks.pair_findings
+    monkeypatch.setattr(checks, "registry_findings", lambda tables: registry(tables) * 2)  # every finding twice
+    monkeypatch.setattr(checks, "pair_findings", lambda *args: pairs(*args) * 2)
+    _write(raw_copy, "plan02_2025-09-23.txt", next_plan02((RAW / PLAN02).read_text(encoding="utf-8"), dt.date(2025, 9, 23), random.Random(1)))
     run_ingest(force=True, raw_dir=raw_copy, processed_dir=tmp_path / "processed")
     dq = pd.read_csv(tmp_path / "processed" / "data_quality.csv")
     assert len(dq) and not dq.duplicated(["report_date", "source", "check", "detail"]).any()
@@ -213,6 +215,19 @@ def test_a_directives_notice_beside_another_is_set_aside_not_fatal(raw_copy, tmp
     _write(raw_copy, "directives_2025-07-01.txt", next_directives((RAW / DIRECTIVES).read_text(encoding="utf-8")))
     result = run_ingest(force=True, raw_dir=raw_copy, processed_dir=tmp_path / "processed")
     assert len(result.set_aside) == 1 and "--supersedes" in result.set_aside[0]["error"]
+    # the line says which one is newer and exactly what to run to replace the older with it
+    error = result.set_aside[0]["error"]
+    assert "\n" not in error and f"directives_2025-07-01.txt (2025-07-01) is newer than {DIRECTIVES} (2025-06-30)" in error
+    assert f"mv {raw_copy / 'directives_2025-07-01.txt'} . && briefings add-report directives_2025-07-01.txt --supersedes {DIRECTIVES}" in error
+
+
+def test_a_second_undated_vendor_summary_says_what_to_run(raw_copy, tmp_path):
+    vendors = "vendor_summary_2025-06-undated.txt"
+    _write(raw_copy, "vendor_summary_v2.txt", (RAW / vendors).read_text(encoding="utf-8") + "\n")
+    result = run_ingest(force=True, raw_dir=raw_copy, processed_dir=tmp_path / "processed")
+    assert [s["file"] for s in result.set_aside] == ["vendor_summary_v2.txt"]
+    error = result.set_aside[0]["error"]
+    assert f"if vendor_summary_v2.txt is the newer version of {vendors}, run: mv {raw_copy / 'vendor_summary_v2.txt'} . && briefings add-report vendor_summary_v2.txt --supersedes {vendors}" in error
 
 
 # --- hostile entries in data/raw ------------------------------------------------------------

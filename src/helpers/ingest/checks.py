@@ -6,36 +6,70 @@ shown in the briefing, never a crash.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 
 def cross_report_findings(tables: dict) -> list[dict]:
+    """Every finding of this module: :func:`registry_findings`, then :func:`pair_findings`
+    of each pair of consecutive reports (ingest caches the latter per pair)."""
     rows: list[dict] = []
-    rows.extend(_commune_counts_vs_registry(tables))
-    by_date = _ByDate(tables)
+    rows.extend(registry_findings(tables))
+    by_date = ByDate(tables)
     for previous, current in consecutive_reports(tables):
-        if current.kind == "plan02":
-            rows.extend(_dossier_checks(by_date, previous, current))
-            rows.extend(_green_change_check(by_date, previous, current))
-        elif current.kind == "daily_readiness":
-            rows.extend(_task_checks(by_date, previous, current))
+        rows.extend(pair_findings(by_date, previous, current))
     return rows
 
 
-class _ByDate:
-    """Each table's rows of one report date, split once (a year of daily reports makes
-    hundreds of pairs; filtering the whole table per pair would grow with its square)."""
+def registry_findings(tables: dict) -> list[dict]:
+    """Checks of each report against the registry (one row at a time)."""
+    return _commune_counts_vs_registry(tables)
 
-    def __init__(self, tables: dict):
+
+def pair_findings(by_date: "ByDate", previous, current) -> list[dict]:
+    """Checks of ``current`` against the report of its kind before it (rows of ``reports``).
+    They read only the two reports' rows, so ingest recomputes them only when either changed."""
+    if current.kind == "plan02":
+        return _dossier_checks(by_date, previous, current) + _green_change_check(by_date, previous, current)
+    if current.kind == "daily_readiness":
+        return _task_checks(by_date, previous, current)
+    return []
+
+
+# Tables the pair checks read (split by date before worker processes fork, so that each
+# does not split them again).
+PAIR_TABLES = ("dossiers", "commune_status", "task_progress", "task_status")
+
+
+class ByDate:
+    """Each table's rows of one report date, split once (a year of daily reports makes
+    hundreds of pairs; filtering the whole table per pair would grow with its square).
+    ``None`` stands for the rows without a date (undated documents)."""
+
+    def __init__(self, tables: dict, few: bool = False):
         self._tables = tables
         self._split: dict[str, dict] = {}
+        # few: only a handful of dates will be asked for (an incremental ingest), so each
+        # is filtered on its own instead of splitting the whole table
+        self._few = few
 
-    def __call__(self, table: str, report_date: str) -> pd.DataFrame | None:
+    def split(self, *tables: str) -> None:
+        if not self._few:
+            for table in tables:
+                self(table, None)
+
+    def __call__(self, table: str, report_date: str | None) -> pd.DataFrame | None:
         frame = self._tables.get(table)
-        if frame is None or frame.empty:
+        if frame is None or frame.empty or "report_date" not in frame.columns:
             return None
+        if self._few:
+            split = self._split.setdefault(table, {})
+            if report_date not in split:
+                rows = frame[frame["report_date"].isna() if report_date is None else frame["report_date"] == report_date]
+                split[report_date] = rows if len(rows) else None
+            return split[report_date]
         if table not in self._split:
-            self._split[table] = dict(tuple(frame.groupby("report_date", sort=False)))
+            self._split[table] = {(None if pd.isna(k) else k): v for k, v in frame.groupby("report_date", sort=False, dropna=False)}
         return self._split[table].get(report_date)
 
 
@@ -78,7 +112,7 @@ def _next_day(earlier: str, later: str) -> bool:
     return dt.date.fromisoformat(later) - dt.date.fromisoformat(earlier) == dt.timedelta(days=1)
 
 
-def _dossier_checks(by_date: _ByDate, previous, current) -> list[dict]:
+def _dossier_checks(by_date: ByDate, previous, current) -> list[dict]:
     mine, theirs = by_date("dossiers", current.report_date), by_date("dossiers", previous.report_date)
     if mine is None or theirs is None:
         return []
@@ -88,7 +122,10 @@ def _dossier_checks(by_date: _ByDate, previous, current) -> list[dict]:
     if cum_now.empty or cum_then.empty:
         return []
     both = cum_now.merge(cum_then, on=["scope", "province_code", "period_start"], suffixes=("", "_then"))
-    for row in both.itertuples(index=False):
+    fell = np.zeros(len(both), dtype=bool)
+    for column in ("direct", "online", "total"):  # rows to look at: a year of pairs is ~40,000 rows
+        fell |= (both[column] < both[f"{column}_then"]).to_numpy(dtype=bool)
+    for row in both[fell].itertuples(index=False):
         for column in ("direct", "online", "total"):
             now, then = getattr(row, column), getattr(row, f"{column}_then")
             if now < then:
@@ -114,7 +151,7 @@ def _dossier_checks(by_date: _ByDate, previous, current) -> list[dict]:
     return out
 
 
-def _green_change_check(by_date: _ByDate, previous, current) -> list[dict]:
+def _green_change_check(by_date: ByDate, previous, current) -> list[dict]:
     now, then = by_date("commune_status", current.report_date), by_date("commune_status", previous.report_date)
     if now is None or then is None or not _next_day(previous.report_date, current.report_date):
         return []
@@ -129,7 +166,7 @@ def _green_change_check(by_date: _ByDate, previous, current) -> list[dict]:
     return out
 
 
-def _task_checks(by_date: _ByDate, previous, current) -> list[dict]:
+def _task_checks(by_date: ByDate, previous, current) -> list[dict]:
     out = []
     now, then = by_date("task_progress", current.report_date), by_date("task_progress", previous.report_date)
     if now is not None and then is not None and _next_day(previous.report_date, current.report_date):

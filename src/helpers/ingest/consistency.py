@@ -16,6 +16,7 @@ row for every place the tables break it; none names a province or a task (a task
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -24,24 +25,30 @@ import pandas as pd
 
 
 def findings(tables: dict) -> list[dict]:
-    rows: list[dict] = []
-    for check in (_phase2_done_but_overdue, _overdue_task_also_standing, _body_level_vs_table, _percentages_rounded_and_truncated):
-        rows.extend(check(tables))
-    return rows
+    return [row for rows in findings_by_check(tables) for row in rows]
+
+
+def findings_by_check(tables: dict) -> list[list[dict]]:
+    """The rows of each check, in the order of :data:`CHECKS`. Every check compares rows of
+    one report date only, so ingest runs them per date (and reruns only a changed date)."""
+    return [check(tables) for check in CHECKS]
 
 
 def _finding(report_date, source: str, check: str, detail: str, severity: str = "warning") -> dict:
     return {"report_date": report_date, "source": source, "check": check, "severity": severity, "detail": detail}
 
 
+@functools.lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
     """Lower-case words without diacritics, single spaces."""
     text = unicodedata.normalize("NFD", str(text).lower().replace("đ", "d"))
     return " ".join(re.findall(r"[a-z0-9]+", "".join(ch for ch in text if not unicodedata.combining(ch))))
 
 
-def _words(text: str) -> set[str]:
-    return set(_fold(text).split())
+@functools.lru_cache(maxsize=65536)
+def _words(text: str) -> frozenset[str]:
+    # the same task text meets every other task of its day: fold it once
+    return frozenset(_fold(text).split())
 
 
 def _file_of(tables: dict, kind: str, report_date) -> str:
@@ -55,12 +62,19 @@ def _phase2_done_but_overdue(tables: dict) -> list[dict]:
     if progress is None or tasks is None:
         return []
     overdue = tasks[(tasks["appendix"] == 2) & tasks["province_code"].notna()]
+    # each (date, province)'s first progress row, looked up instead of filtering the whole table per task
+    first: dict[tuple, tuple[int, int]] = {}
+    for date, code, done, total in zip(progress["report_date"], progress["province_code"], progress["tasks_done"], progress["tasks_total"]):
+        first.setdefault((date, int(code)), (int(done), int(total)))
+    files: dict = {}
     out = []
     for row in overdue.itertuples(index=False):
-        mine = progress[(progress["report_date"] == row.report_date) & (progress["province_code"] == int(row.province_code))]
-        if len(mine) and int(mine["tasks_done"].iloc[0]) == int(mine["tasks_total"].iloc[0]):
-            done = f"{int(mine['tasks_done'].iloc[0])}/{int(mine['tasks_total'].iloc[0])}"
-            out.append(_finding(row.report_date, f"{_file_of(tables, 'plan02', row.report_date)} Phụ lục 1, 2", "phase2_done_but_overdue",
+        mine = first.get((row.report_date, int(row.province_code)))
+        if mine is not None and mine[0] == mine[1]:
+            done = f"{mine[0]}/{mine[1]}"
+            if row.report_date not in files:
+                files[row.report_date] = _file_of(tables, "plan02", row.report_date)
+            out.append(_finding(row.report_date, f"{files[row.report_date]} Phụ lục 1, 2", "phase2_done_but_overdue",
                                 f"province {int(row.province_code)}: {done} phase-2 tasks done (appendix 1) but responsible for overdue task {row.task_id} (appendix 2)"))
     return out
 
@@ -71,11 +85,10 @@ def _overdue_task_also_standing(tables: dict, similarity: float = 0.8) -> list[d
         return []
     out = []
     for date, day in tasks.groupby("report_date"):
-        standing = day[(day["appendix"] == 7) & day["deadline"].isna()]
+        standing = [(other, _words(other.task)) for other in day[(day["appendix"] == 7) & day["deadline"].isna()].itertuples(index=False)]
         for row in day[day["appendix"] == 2].itertuples(index=False):
             mine = _words(row.task)
-            for other in standing.itertuples(index=False):
-                theirs = _words(other.task)
+            for other, theirs in standing:
                 if mine and len(mine & theirs) / len(mine | theirs) >= similarity:
                     out.append(_finding(date, f"{_file_of(tables, 'plan02', date)} Phụ lục 2, 7", "overdue_task_also_standing",
                                         f"task {row.task_id} is overdue in appendix 2 and the same task {other.task_id} is standing, with no deadline ('{other.deadline_text}'), in appendix 7"))
@@ -126,3 +139,6 @@ def _percentages_rounded_and_truncated(tables: dict) -> list[dict]:
             out.append(_finding(None if pd.isna(date) else date, f"{file}", "percentages_rounded_and_truncated",
                                 f"shares printed rounded ({'; '.join(rounded)}) and truncated ({'; '.join(truncated)})"))
     return out
+
+
+CHECKS = (_phase2_done_but_overdue, _overdue_task_also_standing, _body_level_vs_table, _percentages_rounded_and_truncated)

@@ -4,12 +4,16 @@ in :mod:`helpers.report.formats`."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 _INT_RE = re.compile(r"^-?\d{1,3}(?:\.\d{3})+$|^-?\d+$")
 _PCT_RE = re.compile(r"^([+-]?\d+(?:[.,]\d+)?)\s*%$")
 
 
+# Reports print the same few thousand numbers again and again (a day's report hundreds of
+# times, a history of them 100 times over): each distinct token is read once.
+@functools.lru_cache(maxsize=16384)
 def parse_vn_int(token: str) -> int:
     """``'3.321'`` -> 3321, ``'18.072.849'`` -> 18072849, ``'56'`` -> 56.
 
@@ -22,6 +26,7 @@ def parse_vn_int(token: str) -> int:
     return int(token.replace(".", ""))
 
 
+@functools.lru_cache(maxsize=16384)
 def parse_vn_pct(token: str) -> float:
     """``'34,50%'`` -> 34.5, ``'100%'`` -> 100.0, ``'-1,09%'`` -> -1.09."""
     match = _PCT_RE.match(token.strip())

@@ -173,6 +173,9 @@ def _note(note: SpellingNote) -> None:
         _notes.append(note)
 
 
+# Pure (the registry is fixed for a run): each distinct spelling is matched once, however
+# many reports and lists print it; the fuzzy comparison with every name is the costly part.
+@lru_cache(maxsize=16384)
 def read_province(name: str) -> tuple[int | None, str, str]:
     """(code or None, how, detail): how is 'exact', 'former_name', 'ocr_reading' or 'unknown'."""
     code = lookup(name)

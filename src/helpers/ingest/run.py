@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import shlex
 import stat
 import time
 from dataclasses import dataclass, field
@@ -30,9 +31,6 @@ from helpers.errors import InputError, ValidationError
 
 FINGERPRINT_FILE = "_ingest.json"
 DICTIONARY_FILE = "DATA_DICTIONARY.md"
-# Code whose change can change the tables: every file of this stage (helpers/ingest),
-# found by walking the package, so a new module is covered without editing a list.
-STAGE_DIR = Path(__file__).resolve().parent
 
 
 @dataclass
@@ -45,6 +43,8 @@ class IngestResult:
     row_counts: dict[str, int] = field(default_factory=dict)
     findings: int = 0
     seconds: float = 0.0
+    parsed: int = 0  # reports parsed by this run (the others came from the cache)
+    cache_warnings: list[str] = field(default_factory=list)  # cache entries set aside (already printed)
 
 
 def raw_files(raw_dir: Path) -> list[Path]:
@@ -84,7 +84,7 @@ def raw_files(raw_dir: Path) -> list[Path]:
 
 
 def fingerprint(files: list[Path]) -> dict:
-    from importlib.metadata import version
+    from helpers.ingest.cache import code_version
 
     digest = hashlib.sha256()
     raw = {}
@@ -95,11 +95,7 @@ def fingerprint(files: list[Path]) -> dict:
             raise InputError(path, None, "a readable report file", exc.strerror) from None
         raw[path.name] = sha
         digest.update(f"raw {path.name} {sha}\n".encode())
-    for path in sorted(STAGE_DIR.rglob("*.py")):
-        digest.update(f"code {path.relative_to(STAGE_DIR).as_posix()} ".encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    for package in ("vietnam-provinces", "vietnamadminunits", "rapidfuzz"):  # names, former names, matching
-        digest.update(f"{package} {version(package)}\n".encode())
+    digest.update(f"code {code_version()}\n".encode())
     return {"fingerprint": digest.hexdigest(), "raw": raw}
 
 
@@ -134,14 +130,6 @@ def _previous_dates(processed: Path) -> set[str]:
     return set(available_dates(processed)) if processed.exists() else set()
 
 
-def _finding_source(file_name: str, source: str) -> str:
-    """'<file> <part>': parsers name the document part; some already lead with the file."""
-    source = source.strip()
-    if source.startswith(file_name):
-        return source
-    return f"{file_name} {source}".strip()
-
-
 def run_ingest(force: bool = False, raw_dir: Path | None = None, processed_dir: Path | None = None) -> IngestResult:
     started = time.perf_counter()
     raw_dir = raw_dir or config.raw_dir()
@@ -157,7 +145,12 @@ def run_ingest(force: bool = False, raw_dir: Path | None = None, processed_dir: 
         return result
 
     old_dates = _previous_dates(processed)
-    tables, reports, findings, set_aside = build_tables(files, with_set_aside=True)
+    from helpers.ingest.cache import IngestCache, cache_dir
+
+    # --force parses every report and reruns every check (and rewrites the cache)
+    cache = IngestCache(cache_dir(processed), refresh=force)
+    stats: dict = {"hashes": state["raw"]}
+    tables, reports, findings, set_aside = build_tables(files, with_set_aside=True, cache=cache, stats=stats, strict=False)
     # A report that was ingested before and cannot be read now (raw files never change, so
     # something is wrong with the folder): change nothing, say why. A *new* report that
     # cannot be read is set aside and the others go ahead.
@@ -167,7 +160,7 @@ def run_ingest(force: bool = False, raw_dir: Path | None = None, processed_dir: 
         raise (broken or set_aside)[0]["exc"]
     staged = atomic.staging_dir(processed)
     try:
-        row_counts = write_tables(tables, staged)
+        row_counts = write_strict_tables(tables, staged)
         (staged / DICTIONARY_FILE).write_text(data_dictionary_markdown(), encoding="utf-8")
         # the tables' hashes bind them to this ingest: a run refuses a table changed since
         hashes = {f"{name}.csv": hashlib.sha256((staged / f"{name}.csv").read_bytes()).hexdigest() for name in row_counts}
@@ -175,12 +168,19 @@ def run_ingest(force: bool = False, raw_dir: Path | None = None, processed_dir: 
         manifest = {**state, "reports": reports, "row_counts": row_counts, "tables": hashes, "set_aside": set_aside}
         (staged / FINGERPRINT_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         (staged / ".gitkeep").touch()
+        cache.move_into(staged)  # the cache lives in data/processed, which is replaced whole
         atomic.replace_dir(staged, processed)
     except BaseException:
         import shutil
 
         shutil.rmtree(staged, ignore_errors=True)
         raise
+    try:
+        cache.finish(stats["pieces"])
+    except OSError as exc:  # the tables are in place; a cache that cannot be tidied costs a parse later
+        import sys
+
+        print(f"warning: ingest cache not updated ({exc.strerror}); the next ingest parses again what it lacks", file=sys.stderr)
     dates = {r["report_date"] for r in reports if r["report_date"] and r["kind"] in ("daily_readiness", "plan02")}
     result = IngestResult(
         skipped=False,
@@ -189,6 +189,8 @@ def run_ingest(force: bool = False, raw_dir: Path | None = None, processed_dir: 
         new_dates=sorted(dates - old_dates),
         row_counts=row_counts,
         findings=findings,
+        parsed=stats["parsed"],
+        cache_warnings=cache.warnings,
     )
     result.dates_without_params = _dates_without_params(processed)
     result.seconds = time.perf_counter() - started
@@ -204,69 +206,142 @@ def _dates_without_params(processed: Path) -> list[str]:
 PARALLEL_MIN_FILES = 8  # below this, starting worker processes costs more than it saves
 
 
-def _parse_or_refuse(path: Path):
-    """The parsed report, or the InputError that refuses it (returned, so one bad file
-    stops neither the worker pool nor the other files)."""
+def _parse_or_refuse(path: Path, cache_root: Path | None = None):
+    """The report's :class:`ReportPiece` (stored in the cache at ``cache_root``), or the
+    InputError that refuses it (returned, so one bad file stops neither the worker pool nor
+    the other files)."""
     from helpers.ingest.parsers import parse_report
+    from helpers.ingest.piece import piece_of
 
     try:
-        return parse_report(path)
+        piece = piece_of(parse_report(path))
     except InputError as exc:
         return exc
+    if cache_root is not None and piece.frames is None:
+        from helpers.ingest.cache import IngestCache
+
+        try:  # writing the entry here spreads the JSON over the workers
+            IngestCache(cache_root).store_piece(piece)
+        except OSError:
+            pass  # a cache that cannot be written costs the next run a parse, nothing else
+    return piece
 
 
-def _parse_all(files: list[Path]) -> list:
+def _parse_all(files: list[Path], cache_root: Path | None = None) -> list:
     """:func:`_parse_or_refuse` of every file, in order. Files are independent, so with many
     of them (a backlog of daily reports) they are parsed in forked worker processes, one
-    per CPU."""
+    per CPU. Each worker takes files one at a time, so the two cores stay busy to the end."""
     from helpers.parallel import can_fork, fork_pool, usable_cpus
 
     workers = min(usable_cpus(), len(files))
     if len(files) < PARALLEL_MIN_FILES or workers < 2 or not can_fork():
-        return [_parse_or_refuse(path) for path in files]
+        return [_parse_or_refuse(path, cache_root) for path in files]
+    import functools
+
+    # imported before the fork, so that every worker starts with them instead of importing
+    # them (pandera alone is ~0.4 s) for itself
+    import helpers.ingest.parsers.claims  # noqa: F401
+    import helpers.ingest.schemas  # noqa: F401
+    from helpers.ingest.parsers import parser_modules
+
+    parser_modules()
+
     with fork_pool(workers) as pool:
-        return list(pool.map(_parse_or_refuse, files, chunksize=max(1, len(files) // (4 * workers))))
+        return list(pool.map(functools.partial(_parse_or_refuse, cache_root=cache_root), files, chunksize=1))
+
+
+def _pieces(files: list[Path], cache, stats: dict) -> tuple[list, set[str]]:
+    """Every file's piece (or refusal), in order: from the cache when its bytes were parsed
+    by this code before, else parsed. Also the names that came from the cache (a cached
+    piece the lax schema refuses is parsed again, not set aside)."""
+    out: list = [None] * len(files)
+    cached: set[str] = set()
+    todo = []
+    hashes = stats.get("hashes") or {}
+    for i, path in enumerate(files):
+        piece = None
+        if cache is not None and not cache.refresh:
+            sha = hashes.get(path.name)
+            if sha is None:
+                try:
+                    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+                except OSError as exc:
+                    out[i] = InputError(path, None, "a readable report file", exc.strerror)
+                    continue
+            piece = cache.load_piece(path.name, sha)
+        if piece is None:
+            todo.append(i)
+        else:
+            out[i] = piece
+            cached.add(path.name)
+    for i, result in zip(todo, _parse_all([files[i] for i in todo], cache.root if cache is not None else None)):
+        out[i] = result
+    stats["parsed"] = len(todo)
+    return out, cached
 
 
 # Reports from before the programme (the merger was decided in 2025) are not reports of it.
 FIRST_REPORT_YEAR = 2025
 
 
-def _refusal(p, seen: dict, today: dt.date) -> InputError | None:
+def _refusal(p, seen: dict, today: dt.date, raw_dir: Path) -> InputError | None:
     """Why a parsed report cannot join the others (None if it can)."""
-    if p.report_date is not None and p.report_date > today:
-        return InputError(p.report.path, _date_line(p.report, p.report_date), f"a report date no later than today ({today.isoformat()})", p.report_date.isoformat())
-    if p.report_date is not None and p.report_date.year < FIRST_REPORT_YEAR:
-        return InputError(p.report.path, _date_line(p.report, p.report_date), f"a report date in {FIRST_REPORT_YEAR} or later (the two-level programme)", p.report_date.isoformat())
+    path = p.path(raw_dir)
+    date = p.date
+    if date is not None and date > today:
+        return InputError(path, _date_line(path, date), f"a report date no later than today ({today.isoformat()})", date.isoformat())
+    if date is not None and date.year < FIRST_REPORT_YEAR:
+        return InputError(path, _date_line(path, date), f"a report date in {FIRST_REPORT_YEAR} or later (the two-level programme)", date.isoformat())
     if _standing(p):
         key = (p.kind, None)
         if key in seen:
-            return InputError(p.report.path, 1, f"one {p.kind} document (a newer version: briefings add-report FILE --supersedes OLD)", f"a second one (also {seen[key]})")
+            return InputError(path, 1, f"one {p.kind} document ({_replace_hint(p, seen[key], raw_dir, 'the newer version')})", f"a second one (also {seen[key].file})")
     else:
-        key = (p.kind, p.report_date.isoformat() if p.report_date else None)
+        key = (p.kind, p.report_date)
         if key in seen:
-            return InputError(p.report.path, 1, f"one {p.kind} report per date (a correction: briefings add-report FILE --supersedes OLD)", f"a second one for {key[1] or 'no date'} (also {seen[key]})")
-    seen[key] = p.report.name
+            return InputError(path, 1, f"one {p.kind} report per date ({_replace_hint(p, seen[key], raw_dir, 'a correction')})", f"a second one for {key[1] or 'no date'} (also {seen[key].file})")
+    seen[key] = p
     return None
+
+
+def _replace_hint(second, first, raw_dir: Path, what: str) -> str:
+    """The commands that replace one of two reports that cannot sit side by side: the newer
+    (by report date, when both have one and they differ) goes through ``add-report
+    --supersedes``, which moves the older to data/raw/superseded/ and records it."""
+    if first.report_date and second.report_date and first.report_date != second.report_date:
+        newer, older = (second, first) if second.report_date > first.report_date else (first, second)
+        lead = f"{newer.file} ({newer.report_date}) is newer than {older.file} ({older.report_date}); to replace it run"
+    else:
+        newer, older = second, first
+        lead = f"if {newer.file} is {what} of {older.file}, run"
+    place = config.relative_to_root(newer.path(raw_dir))
+    return f"{lead}: mv {shlex.quote(place)} . && briefings add-report {shlex.quote(newer.file)} --supersedes {shlex.quote(older.file)}"
 
 
 def _standing(p) -> bool:
     """A standing document (vendor summary, directives notice): its tables carry no report
     date, so a second one cannot sit beside it; a newer version supersedes it."""
+    from helpers.ingest.piece import BODY_TABLES
     from helpers.ingest.schemas import TABLES
 
-    return bool(p.tables) and not any("report_date" in TABLES[name].key for name in p.tables if name in TABLES)
+    names = [name for name in p.table_names() if name not in BODY_TABLES]
+    return bool(names) and not any("report_date" in TABLES[name].key for name in names if name in TABLES)
 
 
-def build_tables(files: list[Path], with_set_aside: bool = False):
+def build_tables(files: list[Path], with_set_aside: bool = False, cache=None, stats: dict | None = None, strict: bool = True):
     """Parse every file and return (tables, report rows, number of findings[, set aside]).
-    Pure: writes nothing. Without ``with_set_aside`` the first unreadable file raises."""
-    parsed = _parse_all(files)
+    Writes nothing but cache entries (with ``cache``, an :class:`IngestCache`). Without
+    ``with_set_aside`` the first unreadable file raises. ``stats`` (optional) may bring the
+    files' SHA-256 (``hashes``) and receives ``parsed`` and the ingested ``pieces``.
+    ``strict=False`` leaves the row order and the strict schema to :func:`write_strict_tables`."""
+    stats = {} if stats is None else stats
+    parsed, cached = _pieces(files, cache, stats)
+    raw_dir = files[0].parent if files else Path(".")
     today = dt.date.today()
-    seen: dict[tuple[str, str | None], str] = {}
+    seen: dict[tuple[str, str | None], object] = {}  # the report kept for each (kind, date)
     good, set_aside = [], []
     for p in parsed:
-        refusal = p if isinstance(p, InputError) else _refusal(p, seen, today)
+        refusal = p if isinstance(p, InputError) else _refusal(p, seen, today, raw_dir)
         if refusal is None:
             good.append(p)
             continue
@@ -275,29 +350,39 @@ def build_tables(files: list[Path], with_set_aside: bool = False):
         set_aside.append({"file": Path(refusal.path).name, "error": str(refusal), "exc": refusal})
     while True:
         try:
-            tables, report_rows, findings = _assemble(good) if good else ({}, [], 0)
+            tables, report_rows, findings = _assemble(good, cache, strict) if good else ({}, [], 0)
             break
-        except _BadPiece as bad:  # a report the lax schema refuses: set it aside, assemble the rest
+        except _BadPiece as bad:
+            if bad.file in cached:  # the cache's copy, not the report: parse the report again
+                cached.discard(bad.file)
+                index = next(i for i, p in enumerate(good) if p.file == bad.file)
+                cache.discard_piece(good[index], f"the lax schema refuses it ({bad.error})")
+                fresh = _parse_or_refuse(raw_dir / bad.file, cache.root)
+                stats["parsed"] = stats.get("parsed", 0) + 1
+                if not isinstance(fresh, InputError):
+                    good[index] = fresh
+                    continue
+                bad = _BadPiece(bad.file, fresh)
+            # a report the lax schema refuses: set it aside, assemble the rest
             if not with_set_aside:
                 raise bad.error from None
-            good = [p for p in good if p.report.name != bad.file]
+            good = [p for p in good if p.file != bad.file]
             set_aside.append({"file": bad.file, "error": str(bad.error), "exc": bad.error})
+    stats["pieces"] = good
     if with_set_aside:
         return tables, report_rows, findings, set_aside
     return tables, report_rows, findings
 
 
 class _BadPiece(Exception):
-    def __init__(self, file: str, error: ValidationError):
+    def __init__(self, file: str, error: Exception):
         super().__init__(str(error))
         self.file, self.error = file, error
 
 
-def _assemble(parsed: list):
+def _assemble(parsed: list, cache=None, strict: bool = True):
     import pandas as pd
 
-    from helpers.ingest import checks, consistency
-    from helpers.ingest.parsers.claims import extract_claims, extract_deadlines
     from helpers.ingest.provinces import provinces_table
     from helpers.ingest.schemas import TABLES
 
@@ -305,46 +390,150 @@ def _assemble(parsed: list):
     findings_rows = []
     report_rows = []
     for p in parsed:
-        report_date = p.report_date.isoformat() if p.report_date else None
-        report_rows.append(
-            {"file": p.report.name, "kind": p.kind, "report_date": report_date, "as_of": p.as_of or None, "title": p.title, "notice": p.notice or None, "sha256": p.report.sha256}
-        )
-        for name, frame in p.tables.items():
+        report_rows.append(p.report_row())
+        for name in p.table_names():
             if name not in TABLES:
-                raise ValidationError(f"{p.report.name}: parser produced unknown table {name!r}")
-            pieces.setdefault(name, []).append((p.report.name, frame))
-        pieces.setdefault("claims", []).append((p.report.name, extract_claims(p.report, report_date)))
-        pieces.setdefault("deadline_terms", []).append((p.report.name, extract_deadlines(p.report, report_date)))
-        for f in p.findings:
-            findings_rows.append({"report_date": report_date, "source": _finding_source(p.report.name, f.source), "check": f.check, "severity": f.severity, "detail": f.detail})
+                raise ValidationError(f"{p.file}: parser produced unknown table {name!r}")
+            pieces.setdefault(name, []).append(p)
+        findings_rows.extend(p.findings)
 
     tables = {name: _lax_table(TABLES[name], named) for name, named in pieces.items()}
     tables["provinces"] = provinces_table()
     tables["reports"] = pd.DataFrame(report_rows)
-    findings_rows.extend(checks.cross_report_findings(tables))
-    findings_rows.extend(consistency.findings(tables))
+    findings_rows.extend(_checks_across_reports(tables, parsed, cache))
     # A check may meet the same contradiction twice (two tables, two passes): keep it once,
     # so that no finding can break the table's key and stop the ingest.
     dq = pd.DataFrame(findings_rows, columns=TABLES["data_quality"].columns)
     tables["data_quality"] = dq.drop_duplicates(subset=list(TABLES["data_quality"].key) or None, keep="first")
-    for name in list(tables):
-        tables[name] = _conform(tables[name], TABLES[name])
-        tables[name] = _validate(TABLES[name].strict, tables[name], f"table {name} (strict)")
+    if strict:
+        for name in list(tables):
+            tables[name] = _strict_table(name, tables[name])
     return tables, report_rows, len(tables["data_quality"])
 
 
-def _date_line(report, date) -> int | None:
+def _strict_table(name: str, frame):
+    from helpers.ingest.schemas import TABLES
+
+    return _validate(TABLES[name].strict, _conform(frame, TABLES[name]), f"table {name} (strict)")
+
+
+def _checks_across_reports(tables: dict, parsed: list, cache) -> list[dict]:
+    """The findings of ``checks`` (registry, then each pair of consecutive reports) and of
+    ``consistency`` (each check over each report date), in that order. A pair's or a
+    date's findings depend only on its reports, so with a cache they are computed only for
+    the pairs and dates whose reports are new or changed."""
+    import pandas as pd
+
+    from helpers.ingest import checks, consistency
+    from helpers.ingest.cache import findings_key
+
+    by_file = {p.file: p for p in parsed}
+    rows = list(checks.registry_findings(tables))
+
+    pairs = list(checks.consecutive_reports(tables))
+    keys = [findings_key(by_file[previous.file], by_file[current.file]) for previous, current in pairs]
+    found = [cache.findings("pairs", key) if cache is not None else None for key in keys]
+    todo = [i for i, f in enumerate(found) if f is None]
+    dates: dict[str | None, list] = {}
+    for p in parsed:
+        dates.setdefault(p.report_date, []).append(p)
+    order = sorted(dates, key=lambda d: (d is not None, d or ""))
+    date_keys = {date: findings_key(*dates[date]) for date in order}
+    by_check = {date: cache.findings("dates", date_keys[date]) if cache is not None else None for date in order}
+    stale = [date for date in order if by_check[date] is None]
+    by_date = checks.ByDate(tables, few=len(todo) + len(stale) <= FEW_DATES)
+    for i, result in zip(todo, _pair_findings(by_date, [pairs[i] for i in todo])):
+        found[i] = result
+        if cache is not None:
+            cache.store_findings("pairs", keys[i], result)
+    for result in found:
+        rows.extend(result)
+
+    if stale:
+        # one run of each check over the rows of every stale date at once (the checks are
+        # vectorised over dates), its findings then filed under their date
+        if len(stale) == len(order):
+            subset = {name: frame for name, frame in tables.items() if name != "provinces"}
+        else:
+            subset = {}
+            for name in tables:
+                parts = [by_date(name, date) for date in stale] if name != "provinces" else []
+                parts = [part for part in parts if part is not None]
+                if parts:
+                    subset[name] = parts[0] if len(parts) == 1 else pd.concat(parts)
+        for date in stale:
+            by_check[date] = [[] for _ in consistency.CHECKS]
+        unfiled = []  # a finding whose date is none of the reports' (not cached, never lost)
+        for check, results in enumerate(consistency.findings_by_check(subset)):
+            for row in results:
+                date = row["report_date"] if isinstance(row["report_date"], str) else None
+                (by_check[date][check] if date in stale else unfiled).append(row)
+        if cache is not None and not unfiled:
+            for date in stale:
+                cache.store_findings("dates", date_keys[date], by_check[date])
+        rows.extend(unfiled)
+    for check in range(len(consistency.CHECKS)):
+        for date in order:
+            rows.extend(by_check[date][check])
+    return rows
+
+
+# Up to this many pairs and dates to check, each date's rows are filtered on their own
+# rather than every table split by date (an incremental ingest checks two or three).
+FEW_DATES = 8
+# Pair checks to compute before they are spread over worker processes.
+PARALLEL_MIN_PAIRS = 16
+_FORKED: dict = {}  # what forked workers read (inherited, never pickled)
+
+
+def _pair_job(indices: list[int]) -> list[list[dict]]:
+    from helpers.ingest import checks
+
+    by_date, pairs = _FORKED["by_date"], _FORKED["pairs"]
+    return [checks.pair_findings(by_date, *pairs[i]) for i in indices]
+
+
+def _pair_findings(by_date, pairs: list) -> list[list[dict]]:
+    """``checks.pair_findings`` of each pair, in order; many pairs (a cold ingest of a long
+    history) are shared out to forked workers, which inherit the tables."""
+    from helpers.ingest import checks
+    from helpers.parallel import can_fork, fork_pool, usable_cpus
+
+    workers = usable_cpus()
+    if len(pairs) < PARALLEL_MIN_PAIRS or workers < 2 or not can_fork():
+        return [checks.pair_findings(by_date, previous, current) for previous, current in pairs]
+    by_date.split(*checks.PAIR_TABLES)
+    _FORKED.update(by_date=by_date, pairs=pairs)
+    try:
+        batches = [list(range(i, len(pairs), workers)) for i in range(workers)]
+        out: list = [None] * len(pairs)
+        with fork_pool(workers) as pool:
+            for batch, results in zip(batches, pool.map(_pair_job, batches)):
+                for i, result in zip(batch, results):
+                    out[i] = result
+        return out
+    finally:
+        _FORKED.clear()
+
+
+def _date_line(path: Path, date) -> int | None:
     """First line printing ``date`` as d/m/yyyy (for the error message; None if not found)."""
     import re
 
-    for number, line in enumerate(report.lines, start=1):
+    from helpers.ingest.rawtext import read_raw_report
+
+    try:
+        lines = read_raw_report(path).lines
+    except InputError:
+        return None
+    for number, line in enumerate(lines, start=1):
         for m in re.finditer(r"(\d{1,2})/(\d{1,2})/(\d{4})", line):
             if (int(m.group(3)), int(m.group(2)), int(m.group(1))) == (date.year, date.month, date.day):
                 return number
     return None
 
 
-def _lax_table(spec, named_frames: list):
+def _lax_table(spec, pieces: list):
     """Concatenate one table's pieces (one per report) and apply its lax schema once.
 
     One validation per table rather than per report keeps ingestion inside its time
@@ -352,19 +541,24 @@ def _lax_table(spec, named_frames: list):
     """
     import pandas as pd
 
+    from helpers.ingest.piece import concat
+
     schema = spec.lax()
-    frames = [frame for _, frame in named_frames]
-    whole = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    if all(p.frames is None for p in pieces):
+        whole = concat([p.tables[spec.name] for p in pieces])
+    else:
+        frames = [p.frame(spec.name) for p in pieces]
+        whole = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     try:
-        return _validate(schema, whole, f"{named_frames[0][0]}: {spec.name} (lax)")
+        return _validate(schema, whole, f"{pieces[0].file}: {spec.name} (lax)")
     except ValidationError as exc:
-        if len(frames) == 1:
-            raise _BadPiece(named_frames[0][0], exc) from None
-        for file_name, frame in named_frames:
+        if len(pieces) == 1:
+            raise _BadPiece(pieces[0].file, exc) from None
+        for p in pieces:
             try:
-                _validate(schema, frame, f"{file_name}: {spec.name} (lax)")
+                _validate(schema, p.frame(spec.name), f"{p.file}: {spec.name} (lax)")
             except ValidationError as piece_exc:
-                raise _BadPiece(file_name, piece_exc) from None
+                raise _BadPiece(p.file, piece_exc) from None
         raise
 
 
@@ -381,12 +575,51 @@ def _validate(schema, frame, what: str):
 
     try:
         return schema.validate(frame, lazy=False)
+    except pandera.errors.SchemaErrors as errors:  # a failed coercion is reported this way even when not lazy
+        exc = errors.schema_errors[0] if errors.schema_errors else None
+        first = str(exc).strip().splitlines()[0] if exc is not None else "schema errors"
+        raise ValidationError(f"{what}: {first}") from None
     except pandera.errors.SchemaError as exc:
         first = str(exc).strip().splitlines()[0]
         failure = ""
         if getattr(exc, "failure_cases", None) is not None and len(exc.failure_cases):
             failure = f" (failure: {exc.failure_cases.head(3).to_dict('records')})"
         raise ValidationError(f"{what}: {first}{failure}") from None
+
+
+# Rows from which ordering, validating and writing the tables is shared out to workers.
+PARALLEL_MIN_ROWS = 50_000
+
+
+def _write_strict_job(names: list[str]) -> dict[str, int]:
+    tables, target = _FORKED["tables"], _FORKED["target"]
+    return write_tables({name: _strict_table(name, tables[name]) for name in names}, target)
+
+
+def write_strict_tables(tables: dict, target: Path) -> dict[str, int]:
+    """Each table in its row order, checked against its strict schema, written to ``target``
+    (a ValidationError if any fails: the caller discards ``target``). The tables are
+    independent, so large ones are shared out to forked workers, the largest first."""
+    from helpers.parallel import can_fork, fork_pool, usable_cpus
+
+    workers = usable_cpus()
+    if sum(len(frame) for frame in tables.values()) < PARALLEL_MIN_ROWS or workers < 2 or not can_fork():
+        return write_tables({name: _strict_table(name, frame) for name, frame in tables.items()}, target)
+    groups: list[list[str]] = [[] for _ in range(workers)]
+    load = [0] * workers
+    for name in sorted(tables, key=lambda n: -len(tables[n])):
+        lightest = load.index(min(load))
+        groups[lightest].append(name)
+        load[lightest] += len(tables[name]) + 1
+    _FORKED.update(tables=tables, target=target)
+    try:
+        counts: dict[str, int] = {}
+        with fork_pool(workers) as pool:
+            for part in pool.map(_write_strict_job, groups):
+                counts.update(part)
+        return {name: counts[name] for name in sorted(counts)}
+    finally:
+        _FORKED.clear()
 
 
 def write_tables(tables: dict, target: Path) -> dict[str, int]:

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from helpers.ingest.provinces import province_code
@@ -75,6 +76,14 @@ def check_pct_range(report: RawReport, value: float, token: str, line: int, sign
     low = -100.0 if signed else 0.0
     if not low <= value <= 100.0:
         raise report.error(line, f"a percentage {'change ' if signed else ''}from {low:g}% to 100%", token.strip())
+
+
+def frame_of_rows(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    """``pd.DataFrame(rows, columns=columns)`` (same dtypes, same values), built a column at a
+    time: the row-wise constructor converts every row to an object array first."""
+    if not rows:
+        return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame({c: [r.get(c, np.nan) for r in rows] for c in columns}, columns=columns)  # a missing key is NaN there too
 
 
 _VN_DATE_RE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")

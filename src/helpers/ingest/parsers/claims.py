@@ -237,7 +237,13 @@ _DEADLINE_RE = re.compile(
 DEADLINE_COLUMNS = ["report_date", "file", "line", "context", "deadline", "last_day", "before", "text"]
 
 
-def extract_deadlines(report: RawReport, report_date: str | None) -> pd.DataFrame:
+def body_units(report: RawReport) -> list[_Unit]:
+    """The body's sentences and bullets, for :func:`extract_claims` and
+    :func:`extract_deadlines` (computed once when both are wanted)."""
+    return _units(report)
+
+
+def extract_deadlines(report: RawReport, report_date: str | None, units: list[_Unit] | None = None) -> pd.DataFrame:
     """Every 'Thời hạn …' the body states, as printed and as the last day allowed.
 
     'trước ngày X' (before day X) leaves X − 1 as the last day; 'trước 18h ngày X' and
@@ -245,7 +251,7 @@ def extract_deadlines(report: RawReport, report_date: str | None) -> pd.DataFram
     import datetime as dt
 
     rows = []
-    for unit in _units(report):
+    for unit in _units(report) if units is None else units:
         folded = fold_keep_positions(unit.text)
         for m in _DEADLINE_RE.finditer(folded):
             year = int(m.group("year") or (report_date or "0")[:4] or 0)
@@ -271,9 +277,9 @@ def _threshold_after(folded: str, start: int) -> float | None:
     return parse_vn_pct(m.group(1) + "%") if m else None
 
 
-def extract_claims(report: RawReport, report_date: str | None) -> pd.DataFrame:
+def extract_claims(report: RawReport, report_date: str | None, units: list[_Unit] | None = None) -> pd.DataFrame:
     rows = []
-    for unit in _units(report):
+    for unit in _units(report) if units is None else units:
         folded = fold_keep_positions(unit.text)
         taken: list[tuple[int, int]] = [m.span() for m in _THRESHOLD_RE.finditer(folded)]
         ref = _APPENDIX_REF_RE.search(folded)

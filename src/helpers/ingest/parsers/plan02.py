@@ -41,7 +41,7 @@ import pandas as pd
 
 from helpers.ingest.provinces import by_code, lookup
 from helpers.ingest.rawtext import RawReport
-from helpers.ingest.parsers.base import Finding, ParsedReport, check_pct_range, code_at, int_at, pct_at
+from helpers.ingest.parsers.base import Finding, ParsedReport, check_pct_range, code_at, frame_of_rows, int_at, pct_at
 from helpers.ingest.parsers.plan02_blocs import parse_bloc_appendices
 from helpers.ingest.parsers.plan02_sections import Span, split_plan02
 
@@ -976,9 +976,26 @@ class _BodyText:
                 self.heading_ends.append(offset)
         self.text = " ".join(parts)
         self.end_line = span.end
+        self._left_bounds: tuple[list[int], list[int]] | None = None
 
     def line_at(self, offset: int) -> int:
         return self.numbers[bisect.bisect_right(self.starts, offset) - 1]
+
+    def _last_left_boundary(self, endpos: int) -> int:
+        """End of the last left sentence boundary found scanning the text up to ``endpos``
+        (0 if none). The scan of the whole text is done once; the matches that end well
+        before ``endpos`` are the ones a scan stopping at ``endpos`` finds too (a match reads
+        at most one character past its end), so only the last few characters are scanned
+        again (scanning from the start for every figure grew with the square of the body)."""
+        if self._left_bounds is None:
+            found = list(_SENTENCE_LEFT_RE.finditer(self.text))
+            self._left_bounds = ([b.start() for b in found], [b.end() for b in found])
+        starts, ends = self._left_bounds
+        safe = bisect.bisect_right(ends, endpos - 2) - 1  # last boundary that ends at least 2 before endpos
+        left = ends[safe] if safe >= 0 else 0
+        for boundary in _SENTENCE_LEFT_RE.finditer(self.text, ends[safe] if safe >= 0 else 0, endpos):
+            left = boundary.end()
+        return left
 
     def search(self, pattern: re.Pattern, what: str, start: int = 0) -> re.Match:
         m = pattern.search(self.text, start)
@@ -989,9 +1006,7 @@ class _BodyText:
     def sentence(self, m: re.Match) -> tuple[str, int]:
         """The sentence around a match (from the previous '. ', '; ' or bullet to the next '.'/';'), and its first line."""
         # A bullet or "a) " that opens the match itself still counts as a boundary.
-        left = 0
-        for boundary in _SENTENCE_LEFT_RE.finditer(self.text, 0, m.start() + 3):
-            left = boundary.end()
+        left = self._last_left_boundary(m.start() + 3)
         heading = bisect.bisect_right(self.heading_ends, m.start()) - 1
         if heading >= 0:
             left = max(left, self.heading_ends[heading])
@@ -1307,7 +1322,7 @@ _NULLABLE_INT = {
 
 
 def _frame(name: str, rows: list[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=_COLUMNS[name])
+    frame = frame_of_rows(rows, _COLUMNS[name])
     for column in _NULLABLE_INT.get(name, ()):
         frame[column] = frame[column].astype("Int64")
     return frame

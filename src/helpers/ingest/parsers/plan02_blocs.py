@@ -32,6 +32,7 @@ take plain row dicts so tests can feed them small contradictions.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -40,7 +41,7 @@ import pandas as pd
 
 from helpers.ingest.provinces import by_code, lookup, registry
 from helpers.ingest.rawtext import RawReport
-from helpers.ingest.parsers.base import Finding, code_at, int_at, pct_at, vn_date
+from helpers.ingest.parsers.base import Finding, code_at, frame_of_rows, int_at, pct_at, vn_date
 from helpers.ingest.parsers.plan02_sections import Plan02Sections, Span
 
 OBSTACLE_APPENDICES = (6, 13, 14, 15, 16, 17, 18, 19, 20)
@@ -209,11 +210,22 @@ def _split_province(report: RawReport, line: int, text: str, max_words: int = 6)
     Tries the longest run of words first, so 'Thành phố Hồ Chí Minh Hệ thống ...' keeps
     the whole name; matching itself is the strict registry lookup.
     """
+    found = _province_prefix(text, max_words)
+    if found is None:
+        return None
+    start, end = found
+    spelling = text[start:end]
+    return code_at(report, spelling, line), " ".join(spelling.split()), text[end:]
+
+
+@functools.lru_cache(maxsize=16384)
+def _province_prefix(text: str, max_words: int) -> tuple[int, int] | None:
+    """(start, end) of the longest run of up to ``max_words`` first words that is a known
+    spelling (the same rows recur in every appendix and every day's report)."""
     words = list(_WORD_RE.finditer(text))
     for k in range(min(len(words), max_words), 0, -1):
-        spelling = text[words[0].start() : words[k - 1].end()]
-        if lookup(spelling) is not None:
-            return code_at(report, spelling, line), " ".join(spelling.split()), text[words[k - 1].end() :]
+        if lookup(text[words[0].start() : words[k - 1].end()]) is not None:
+            return words[0].start(), words[k - 1].end()
     return None
 
 
@@ -843,7 +855,7 @@ def parse_bloc_appendices(report: RawReport, sections: Plan02Sections, report_da
 
 def _frame(rows: list[dict], columns: list[str], nullable_ints: tuple[str, ...] = ()) -> pd.DataFrame:
     """One DataFrame from row dicts: the spec's columns in order, nullable counts as Int64."""
-    df = pd.DataFrame([{c: r[c] for c in columns} for r in rows], columns=columns)
+    df = frame_of_rows(rows, columns)
     for c in nullable_ints:
         df[c] = df[c].astype("Int64")
     return df

@@ -157,6 +157,29 @@ def test_no_page_scrolls_sideways_on_a_390px_phone(built_project):
 
 @pytest.mark.slow
 @pytest.mark.browser
+def test_a_province_pages_figures_are_in_view_on_a_390px_phone(built_project):
+    """The figures table stacks on a phone: every value cell lies inside the 390 px screen
+    (a table scrolling inside itself would hide the values behind the long labels)."""
+    pw, browser = _browser()
+    try:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        for date in DATES:
+            for code in ("04", "79"):
+                path = built_project / "outputs" / date / "provinces" / f"{code}.html"
+                page.goto(path.as_uri())
+                edges = page.evaluate(
+                    "[...document.querySelectorAll('table.stack td.num')].map(td => td.getBoundingClientRect().right)"
+                )
+                if not edges:
+                    continue  # a date without figures for this province
+                assert max(edges) <= 390, f"{path.relative_to(built_project)}: a figure ends at {max(edges):.0f} px"
+    finally:
+        browser.close()
+        pw.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
 def test_colour_contrast_meets_wcag_aa(built_project):
     if not AXE.is_file():
         pytest.skip("axe-core is not installed: run `npm ci` (package.json; .ci/run does)")

@@ -212,6 +212,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _error(exc)
 
 
+def _ingest():
+    from helpers.ingest.run import run_ingest
+
+    return run_ingest()
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from helpers.publish import noop
 
@@ -220,9 +226,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not args.force and noop.try_noop(quiet, lambda line: print(line, flush=True)):
         return ExitCode.OK
     try:
-        from helpers.ingest.run import run_ingest
+        from helpers.parallel import call_in_forked_child
 
-        result = run_ingest()
+        # in a child process: what parsing and assembling the reports used goes with it,
+        # instead of staying in this process (and its forked workers) for the whole build
+        result = call_in_forked_child(_ingest)
         progress: list[str] = []
         if getattr(result, "skipped", False):
             progress.append("ingest: data/processed is up to date")
@@ -230,9 +238,6 @@ def cmd_build(args: argparse.Namespace) -> int:
                 print(progress[-1], flush=True)
         else:
             print(f"ingest: data/processed rebuilt from {len(result.reports)} reports in {result.seconds:.2f} s", flush=True)
-            from helpers.parallel import release_freed_memory
-
-            release_freed_memory()  # before the build forks its workers from this process
         new_dates = list(getattr(result, "new_dates", []) or [])
         if new_dates:
             print(f"ingest: new reporting dates: {', '.join(new_dates)}", flush=True)

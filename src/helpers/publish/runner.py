@@ -309,11 +309,12 @@ def _build(
     if ingested_tables is not None and dict(ingested_tables) == snap.hashes:
         snapshot.remember_verified(snap)  # parsed from data/raw by this process just now
     elif not snapshot.already_verified(snap):
-        snapshot.verify_against_raw(snap)
-        snapshot.remember_verified(snap)
-        from helpers.parallel import release_freed_memory
+        from helpers.parallel import call_in_forked_child
 
-        release_freed_memory()  # the parse's heap, before the workers fork from this process
+        # in a child process, so the parse's memory does not stay in this one (and in the
+        # workers forked from it) for the whole build
+        call_in_forked_child(snapshot.verify_against_raw, snap)
+        snapshot.remember_verified(snap)
 
     # Start the kernel pool first, if a plug-in offers one (it prepares
     # kernels while this process loads papermill/nbconvert and compiles the HTML template

@@ -553,22 +553,33 @@ def test_cli_bad_date_and_missing_notebook_exit_2(proj, capsys):
     assert "notebooks/province_drilldown.ipynb" in capsys.readouterr().err
 
 
-def test_build_ingests_then_runs_all(proj, monkeypatch, capsys):
+def test_build_ingests_then_runs_all(proj, monkeypatch, capsys, tmp_path):
+    import os
     import types
 
     import helpers.ingest.run
     from helpers.cli import main
 
-    seen = []
-    monkeypatch.setattr(helpers.ingest.run, "run_ingest", lambda **kw: seen.append("ingest") or types.SimpleNamespace(skipped=False, new_dates=["2025-06-30"], reports=[{}] * 5, seconds=1.234, set_aside=[]))
+    # the ingest runs in a forked child (its memory leaves with it): it is seen through a file
+    log = tmp_path / "calls.log"
+
+    def fake_ingest(**kw):
+        with log.open("a") as fh:
+            fh.write(f"ingest {os.getpid()}\n")
+        return types.SimpleNamespace(skipped=False, new_dates=["2025-06-30"], reports=[{}] * 5, seconds=1.234, set_aside=[])
+
+    monkeypatch.setattr(helpers.ingest.run, "run_ingest", fake_ingest)
 
     def fake_run_dates(dates, **kw):
-        seen.append(("run", dates, kw["all_dates"], kw["jobs"], kw["wait"]))
+        with log.open("a") as fh:
+            fh.write(f"run {dates} {kw['all_dates']} {kw['jobs']} {kw['wait']} {os.getpid()}\n")
         return runner.RunSummary(planned=[DATE], ran=[DATE])
 
     monkeypatch.setattr(runner, "run_dates", fake_run_dates)
     assert main(["build", "--jobs", "3", "--no-wait"]) == 0
-    assert seen == ["ingest", ("run", None, True, 3, False)]
+    calls = log.read_text().splitlines()
+    assert [c.rsplit(" ", 1)[0] for c in calls] == ["ingest", "run None True 3 False"]
+    assert calls[0].rsplit(" ", 1)[1] != str(os.getpid()) and calls[1].rsplit(" ", 1)[1] == str(os.getpid())
     out = capsys.readouterr().out
     assert "ingest: data/processed rebuilt from 5 reports in 1.23 s" in out
     assert "ingest: new reporting dates: 2025-06-30" in out

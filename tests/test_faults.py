@@ -640,14 +640,31 @@ def test_forged_table_and_record_are_refused_before_any_kernel(built_project, tm
 def test_tables_found_equal_to_data_raw_are_not_parsed_again(built_project, tmp_path):
     """The check against data/raw is paid once per change of the tables (the build's own ingest counts)."""
     root = copy_built(built_project, tmp_path)
-    probe = "import sys; from helpers.cli import main; code = main(sys.argv[1:]); print('parsed data/raw:', 'helpers.ingest.run' in sys.modules); sys.exit(code)"
+    # the check runs in a forked child process: a spy on it notes each call in a file
+    calls = tmp_path / "checks-against-raw"
+    probe = (
+        "import sys\n"
+        "import helpers.publish.snapshot as snapshot\n"
+        "real = snapshot.verify_against_raw\n"
+        "def spy(*a, **k):\n"
+        "    with open(sys.argv[1], 'a') as fh:\n"
+        "        fh.write('checked\\n')\n"
+        "    return real(*a, **k)\n"
+        "snapshot.verify_against_raw = spy\n"
+        "from helpers.cli import main\n"
+        "sys.exit(main(sys.argv[2:]))\n"
+    )
     env = {**os.environ, "BRIEFINGS_ROOT": str(root)}
-    done = subprocess.run([sys.executable, "-c", probe, "run", "--date", DATE, "--force"], capture_output=True, text=True, env=env, timeout=600)
-    assert done.returncode == 0 and done.stdout.splitlines()[-1] == "parsed data/raw: False", done.stdout + done.stderr
+
+    def run_counting() -> int:
+        before = len(calls.read_text().splitlines()) if calls.exists() else 0
+        done = subprocess.run([sys.executable, "-c", probe, str(calls), "run", "--date", DATE, "--force"], capture_output=True, text=True, env=env, timeout=600)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return (len(calls.read_text().splitlines()) if calls.exists() else 0) - before
+
+    assert run_counting() == 0  # the tables the build's own ingest wrote were remembered
     (root / "outputs" / ".cache" / "verified-tables.json").unlink()  # forgotten: checked again, then remembered
-    for parsed in (True, False):
-        done = subprocess.run([sys.executable, "-c", probe, "run", "--date", DATE, "--force"], capture_output=True, text=True, env=env, timeout=600)
-        assert done.returncode == 0 and done.stdout.splitlines()[-1] == f"parsed data/raw: {parsed}", done.stdout + done.stderr
+    assert [run_counting() for _ in range(2)] == [1, 0]
 
 
 # --------------------------------------------------------------------------- files the program wrote

@@ -49,6 +49,7 @@ class ByDate:
     def __init__(self, tables: dict, few: bool = False):
         self._tables = tables
         self._split: dict[str, dict] = {}
+        self._records: dict[tuple, dict] = {}
         # few: only a handful of dates will be asked for (an incremental ingest), so each
         # is filtered on its own instead of splitting the whole table
         self._few = few
@@ -71,6 +72,25 @@ class ByDate:
         if table not in self._split:
             self._split[table] = {(None if pd.isna(k) else k): v for k, v in frame.groupby("report_date", sort=False, dropna=False)}
         return self._split[table].get(report_date)
+
+    def records(self, table: str, report_date: str | None, columns: tuple[str, ...]) -> list[tuple] | None:
+        """The rows of :meth:`__call__` as tuples of ``columns`` (Python scalars, as
+        ``itertuples`` gives them), or None where it gives None. Every date's rows come from
+        one pass over the columns (a pair check in plain Python costs a tenth of one in pandas)."""
+        if self._few:
+            rows = self(table, report_date)
+            return None if rows is None else list(zip(*(rows[c].tolist() for c in columns)))
+        key = (table, columns)
+        if key not in self._records:
+            frame = self._tables.get(table)
+            if frame is None or frame.empty or "report_date" not in frame.columns:
+                self._records[key] = {}
+            else:
+                by_date: dict = {}
+                for date, row in zip(frame["report_date"].tolist(), zip(*(frame[c].tolist() for c in columns))):
+                    by_date.setdefault(None if pd.isna(date) else date, []).append(row)
+                self._records[key] = by_date
+        return self._records[key].get(report_date)
 
 
 # --- checks across consecutive reports of one kind --------------------------------------
@@ -112,7 +132,64 @@ def _next_day(earlier: str, later: str) -> bool:
     return dt.date.fromisoformat(later) - dt.date.fromisoformat(earlier) == dt.timedelta(days=1)
 
 
+_DOSSIER_COLUMNS = ("scope", "province_code", "period_start", "period_end", "direct", "online", "total")
+
+
 def _dossier_checks(by_date: ByDate, previous, current) -> list[dict]:
+    """Cumulative dossiers never fall, are not a stale copy, and grow by the day's dossiers.
+    In plain Python over the two dates' rows when the pandas merge of
+    :func:`_dossier_checks_frames` is a plain lookup (text periods and scopes, each
+    (scope, province, start) once in each report); else that function decides."""
+    mine = by_date.records("dossiers", current.report_date, _DOSSIER_COLUMNS)
+    theirs = by_date.records("dossiers", previous.report_date, _DOSSIER_COLUMNS)
+    if mine is None or theirs is None:
+        return []
+    if not (_plain_dossiers(mine) and _plain_dossiers(theirs)):
+        return _dossier_checks_frames(by_date, previous, current)
+    cum_now = [r for r in mine if r[2] < r[3]]
+    cum_then = [r for r in theirs if r[2] < r[3]]
+    if not cum_now or not cum_then:
+        return []
+    then_by_key = {(r[0], r[1], r[2]): r for r in cum_then}
+    if len(then_by_key) != len(cum_then) or len({(r[0], r[1], r[2]) for r in cum_now}) != len(cum_now):
+        return _dossier_checks_frames(by_date, previous, current)
+    # the inner merge on (scope, province, start): the current report's rows in their order
+    both = [(r, then_by_key[(r[0], r[1], r[2])]) for r in cum_now if (r[0], r[1], r[2]) in then_by_key]
+    out = []
+    for now, then in both:
+        for i, column in ((4, "direct"), (5, "online"), (6, "total")):
+            if now[i] < then[i]:
+                out.append(_finding(current, previous, "cumulative_never_falls", f"province {int(now[1])}, {now[0]} level: cumulative {column} dossiers fell from {int(then[i])} to {int(now[i])}"))
+    national = [(now, then) for now, then in both if now[0] == "all"]
+    day = [r for r in mine if r[2] == r[3] and r[0] == "all"]
+    day_total = int(sum(r[6] for r in day)) if day else 0
+    if national and all(now[6] == then[6] for now, then in national) and day_total > 0:
+        out.append(_finding(current, previous, "stale_copy", f"cumulative dossiers identical to the previous report's ({int(sum(now[6] for now, _ in national))}) although the day had {day_total}"))
+        return out  # every province would also disagree with the day's figures: one finding says it
+    end_now, end_then = cum_now[0][3], cum_then[0][3]
+    if not day or not _next_day(end_then, end_now):
+        return out
+    day_by_province = {r[1]: r[6] for r in day}
+    for now, then in national:
+        growth = int(now[6] - then[6])
+        expected = day_by_province.get(now[1])
+        if expected is None:
+            continue
+        tolerance = max(CUMULATIVE_TOLERANCE_MIN, CUMULATIVE_TOLERANCE_SHARE * expected)
+        if abs(growth - expected) > tolerance:
+            out.append(_finding(current, previous, "cumulative_grows_by_day", f"province {int(now[1])}: cumulative total grew by {growth} ({end_then} to {end_now}) but the day had {int(expected)} dossiers"))
+    return out
+
+
+def _plain_dossiers(rows: list[tuple]) -> bool:
+    """Text scope and periods, whole-number counts and codes: what the plain-Python path compares."""
+    return all(
+        type(r[0]) is str and type(r[2]) is str and type(r[3]) is str and type(r[1]) is int and type(r[4]) is int and type(r[5]) is int and type(r[6]) is int
+        for r in rows
+    )
+
+
+def _dossier_checks_frames(by_date: ByDate, previous, current) -> list[dict]:
     mine, theirs = by_date("dossiers", current.report_date), by_date("dossiers", previous.report_date)
     if mine is None or theirs is None:
         return []
@@ -151,7 +228,34 @@ def _dossier_checks(by_date: ByDate, previous, current) -> list[dict]:
     return out
 
 
+_GREEN_COLUMNS = ("province_code", "green_pct", "green_pct_change")
+
+
 def _green_change_check(by_date: ByDate, previous, current) -> list[dict]:
+    """The printed change of the GREEN share equals the difference of the two reports'
+    shares. In plain Python when each report lists a province once (the merge is then a
+    lookup); else :func:`_green_change_check_frames` decides."""
+    if not _next_day(previous.report_date, current.report_date):
+        return []
+    now = by_date.records("commune_status", current.report_date, _GREEN_COLUMNS)
+    then = by_date.records("commune_status", previous.report_date, _GREEN_COLUMNS)
+    if now is None or then is None:
+        return []
+    then_pct = {r[0]: r[1] for r in then}
+    if len(then_pct) != len(then) or len({r[0] for r in now}) != len(now) or not all(type(r[0]) is int for rows in (now, then) for r in rows):
+        return _green_change_check_frames(by_date, previous, current)
+    out = []
+    for code, green_pct, change in now:
+        if code not in then_pct or pd.isna(change):  # not in both, or not printed
+            continue
+        green_pct_then = then_pct[code]
+        actual = green_pct - green_pct_then
+        if abs(actual - change) > PCT_TOLERANCE:
+            out.append(_finding(current, previous, "stated_change_matches_previous", f"province {int(code)}: GREEN communes printed as changing by {change:+.2f} points, the two reports give {actual:+.2f} ({green_pct_then:.2f}% to {green_pct:.2f}%)"))
+    return out
+
+
+def _green_change_check_frames(by_date: ByDate, previous, current) -> list[dict]:
     now, then = by_date("commune_status", current.report_date), by_date("commune_status", previous.report_date)
     if now is None or then is None or not _next_day(previous.report_date, current.report_date):
         return []

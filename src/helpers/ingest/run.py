@@ -150,17 +150,20 @@ def run_ingest(force: bool = False, raw_dir: Path | None = None, processed_dir: 
     # --force parses every report and reruns every check (and rewrites the cache)
     cache = IngestCache(cache_dir(processed), refresh=force)
     stats: dict = {"hashes": state["raw"]}
-    tables, reports, findings, set_aside = build_tables(files, with_set_aside=True, cache=cache, stats=stats, strict=False)
-    # A report that was ingested before and cannot be read now (raw files never change, so
-    # something is wrong with the folder): change nothing, say why. A *new* report that
-    # cannot be read is set aside and the others go ahead.
-    ingested_before = {r["file"] for r in (previous or {}).get("reports", [])}
-    broken = [item for item in set_aside if item["file"] in ingested_before]
-    if broken or not reports:
-        raise (broken or set_aside)[0]["exc"]
-    staged = atomic.staging_dir(processed)
+    # the tables the checks do not change are written while the checks run, into a staging
+    # directory made when the first table is written (none exists while parsing)
+    writer = StrictWriter(lambda: atomic.staging_dir(processed))
     try:
-        row_counts = write_strict_tables(tables, staged)
+        tables, reports, findings, set_aside = build_tables(files, with_set_aside=True, cache=cache, stats=stats, strict=False, ready=writer.start)
+        # A report that was ingested before and cannot be read now (raw files never change, so
+        # something is wrong with the folder): change nothing, say why. A *new* report that
+        # cannot be read is set aside and the others go ahead.
+        ingested_before = {r["file"] for r in (previous or {}).get("reports", [])}
+        broken = [item for item in set_aside if item["file"] in ingested_before]
+        if broken or not reports:
+            raise (broken or set_aside)[0]["exc"]
+        row_counts = writer.finish(tables)
+        staged = writer.target
         (staged / DICTIONARY_FILE).write_text(data_dictionary_markdown(), encoding="utf-8")
         # the tables' hashes bind them to this ingest: a run refuses a table changed since
         hashes = {f"{name}.csv": hashlib.sha256((staged / f"{name}.csv").read_bytes()).hexdigest() for name in row_counts}
@@ -173,7 +176,9 @@ def run_ingest(force: bool = False, raw_dir: Path | None = None, processed_dir: 
     except BaseException:
         import shutil
 
-        shutil.rmtree(staged, ignore_errors=True)
+        writer.close()
+        if writer.made is not None:
+            shutil.rmtree(writer.made, ignore_errors=True)
         raise
     try:
         cache.finish(stats["pieces"])
@@ -328,12 +333,14 @@ def _standing(p) -> bool:
     return bool(names) and not any("report_date" in TABLES[name].key for name in names if name in TABLES)
 
 
-def build_tables(files: list[Path], with_set_aside: bool = False, cache=None, stats: dict | None = None, strict: bool = True):
+def build_tables(files: list[Path], with_set_aside: bool = False, cache=None, stats: dict | None = None, strict: bool = True, ready=None):
     """Parse every file and return (tables, report rows, number of findings[, set aside]).
     Writes nothing but cache entries (with ``cache``, an :class:`IngestCache`). Without
     ``with_set_aside`` the first unreadable file raises. ``stats`` (optional) may bring the
     files' SHA-256 (``hashes``) and receives ``parsed`` and the ingested ``pieces``.
-    ``strict=False`` leaves the row order and the strict schema to :func:`write_strict_tables`."""
+    ``strict=False`` leaves the row order and the strict schema to :func:`write_strict_tables`
+    (or a :class:`StrictWriter`). ``ready`` (optional) is called once with the tables the
+    checks across reports do not change (every table but ``data_quality``), before they run."""
     stats = {} if stats is None else stats
     parsed, cached = _pieces(files, cache, stats)
     raw_dir = files[0].parent if files else Path(".")
@@ -350,7 +357,7 @@ def build_tables(files: list[Path], with_set_aside: bool = False, cache=None, st
         set_aside.append({"file": Path(refusal.path).name, "error": str(refusal), "exc": refusal})
     while True:
         try:
-            tables, report_rows, findings = _assemble(good, cache, strict) if good else ({}, [], 0)
+            tables, report_rows, findings = _assemble(good, cache, strict, ready) if good else ({}, [], 0)
             break
         except _BadPiece as bad:
             if bad.file in cached:  # the cache's copy, not the report: parse the report again
@@ -380,7 +387,7 @@ class _BadPiece(Exception):
         self.file, self.error = file, error
 
 
-def _assemble(parsed: list, cache=None, strict: bool = True):
+def _assemble(parsed: list, cache=None, strict: bool = True, ready=None):
     import pandas as pd
 
     from helpers.ingest.provinces import provinces_table
@@ -400,6 +407,8 @@ def _assemble(parsed: list, cache=None, strict: bool = True):
     tables = {name: _lax_table(TABLES[name], named) for name, named in pieces.items()}
     tables["provinces"] = provinces_table()
     tables["reports"] = pd.DataFrame(report_rows)
+    if ready is not None:
+        ready(dict(tables))
     findings_rows.extend(_checks_across_reports(tables, parsed, cache))
     # A check may meet the same contradiction twice (two tables, two passes): keep it once,
     # so that no finding can break the table's key and stop the ingest.
@@ -481,8 +490,10 @@ def _checks_across_reports(tables: dict, parsed: list, cache) -> list[dict]:
 # Up to this many pairs and dates to check, each date's rows are filtered on their own
 # rather than every table split by date (an incremental ingest checks two or three).
 FEW_DATES = 8
-# Pair checks to compute before they are spread over worker processes.
-PARALLEL_MIN_PAIRS = 16
+# Pair checks to compute before they are spread over worker processes. A pair costs ~1 ms
+# in plain Python (helpers.ingest.checks), and during a cold ingest both cores are busy
+# writing tables (StrictWriter) while the pairs are checked: workers would only compete.
+PARALLEL_MIN_PAIRS = 2000
 _FORKED: dict = {}  # what forked workers read (inherited, never pickled)
 
 
@@ -513,7 +524,8 @@ def _pair_findings(by_date, pairs: list) -> list[list[dict]]:
                     out[i] = result
         return out
     finally:
-        _FORKED.clear()
+        _FORKED.pop("by_date", None)
+        _FORKED.pop("pairs", None)
 
 
 def _date_line(path: Path, date) -> int | None:
@@ -592,34 +604,90 @@ PARALLEL_MIN_ROWS = 50_000
 
 
 def _write_strict_job(names: list[str]) -> dict[str, int]:
-    tables, target = _FORKED["tables"], _FORKED["target"]
+    tables, target = _FORKED["write_tables"], _FORKED["write_target"]
     return write_tables({name: _strict_table(name, tables[name]) for name in names}, target)
+
+
+def _balanced_groups(tables: dict, workers: int) -> list[list[str]]:
+    """Table names shared out over ``workers`` by rows, the largest first (each to the lightest group)."""
+    groups: list[list[str]] = [[] for _ in range(workers)]
+    load = [0] * workers
+    for name in sorted(tables, key=lambda n: (-len(tables[n]), n)):
+        lightest = load.index(min(load))
+        groups[lightest].append(name)
+        load[lightest] += len(tables[name]) + 1
+    return [group for group in groups if group]
 
 
 def write_strict_tables(tables: dict, target: Path) -> dict[str, int]:
     """Each table in its row order, checked against its strict schema, written to ``target``
     (a ValidationError if any fails: the caller discards ``target``). The tables are
     independent, so large ones are shared out to forked workers, the largest first."""
-    from helpers.parallel import can_fork, fork_pool, usable_cpus
-
-    workers = usable_cpus()
-    if sum(len(frame) for frame in tables.values()) < PARALLEL_MIN_ROWS or workers < 2 or not can_fork():
-        return write_tables({name: _strict_table(name, frame) for name, frame in tables.items()}, target)
-    groups: list[list[str]] = [[] for _ in range(workers)]
-    load = [0] * workers
-    for name in sorted(tables, key=lambda n: -len(tables[n])):
-        lightest = load.index(min(load))
-        groups[lightest].append(name)
-        load[lightest] += len(tables[name]) + 1
-    _FORKED.update(tables=tables, target=target)
+    writer = StrictWriter(lambda: target)
     try:
-        counts: dict[str, int] = {}
-        with fork_pool(workers) as pool:
-            for part in pool.map(_write_strict_job, groups):
-                counts.update(part)
-        return {name: counts[name] for name in sorted(counts)}
+        writer.start(tables)
+        return writer.finish({})
     finally:
-        _FORKED.clear()
+        writer.close()
+
+
+class StrictWriter:
+    """Orders, checks against the strict schema and writes tables into ``target``.
+
+    :meth:`start` takes the tables known to be final; with many rows they are shared out to
+    forked workers at once, so that the writing (about a second of CPU for 100 reports) runs
+    while the main process goes on with the checks across reports. :meth:`finish` takes
+    every table (the ones not started are done in this process), waits for the workers and
+    returns the row counts, by name. ``make_target`` gives the directory to write into; it
+    is called when the first table is about to be written (:attr:`made` is then that
+    directory). A ValidationError of any table reaches the caller, which discards the
+    directory; :meth:`close` ends the workers (after an error)."""
+
+    def __init__(self, make_target):
+        self._make_target = make_target
+        self.made: Path | None = None
+        self.started: set[str] = set()
+        self._pool = None
+        self._futures: list = []
+
+    @property
+    def target(self) -> Path:
+        if self.made is None:
+            self.made = self._make_target()
+        return self.made
+
+    def start(self, tables: dict) -> None:
+        from helpers.parallel import can_fork, fork_pool, usable_cpus
+
+        if self.started:
+            raise RuntimeError("StrictWriter.start called twice")
+        workers = usable_cpus()
+        if sum(len(frame) for frame in tables.values()) < PARALLEL_MIN_ROWS or workers < 2 or not can_fork():
+            return  # small: everything is done in finish(), in this process
+        self.started = set(tables)
+        _FORKED.update(write_tables=tables, write_target=self.target)
+        try:
+            self._pool = fork_pool(workers)
+            # the workers fork at the first submit: each inherits the tables, none is pickled
+            self._futures = [self._pool.submit(_write_strict_job, group) for group in _balanced_groups(tables, workers)]
+        finally:
+            _FORKED.pop("write_tables", None)
+            _FORKED.pop("write_target", None)
+
+    def finish(self, tables: dict) -> dict[str, int]:
+        rest = {name: frame for name, frame in tables.items() if name not in self.started}
+        counts = write_tables({name: _strict_table(name, frame) for name, frame in rest.items()}, self.target) if rest else {}
+        try:
+            for future in self._futures:
+                counts.update(future.result())
+        finally:
+            self.close()
+        return {name: counts[name] for name in sorted(counts)}
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
 
 def write_tables(tables: dict, target: Path) -> dict[str, int]:

@@ -78,12 +78,21 @@ def check_pct_range(report: RawReport, value: float, token: str, line: int, sign
         raise report.error(line, f"a percentage {'change ' if signed else ''}from {low:g}% to 100%", token.strip())
 
 
-def frame_of_rows(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+def frame_of_rows(rows: list[dict], columns: list[str], nullable_ints: tuple[str, ...] = ()) -> pd.DataFrame:
     """``pd.DataFrame(rows, columns=columns)`` (same dtypes, same values), built a column at a
-    time: the row-wise constructor converts every row to an object array first."""
+    time: the row-wise constructor converts every row to an object array first. The
+    columns named in ``nullable_ints`` are made ``Int64`` at once, as ``.astype("Int64")``
+    of that frame's column would make them (without a float64 column in between)."""
     if not rows:
-        return pd.DataFrame(rows, columns=columns)
-    return pd.DataFrame({c: [r.get(c, np.nan) for r in rows] for c in columns}, columns=columns)  # a missing key is NaN there too
+        frame = pd.DataFrame(rows, columns=columns)
+        for column in nullable_ints:
+            frame[column] = frame[column].astype("Int64")
+        return frame
+    data = {}
+    for c in columns:
+        values = [r.get(c, np.nan) for r in rows]  # a missing key is NaN there too
+        data[c] = pd.array(values, dtype="Int64") if c in nullable_ints else values
+    return pd.DataFrame(data, columns=columns)
 
 
 _VN_DATE_RE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from helpers.ingest.numbers import parse_vn_int, parse_vn_pct
+from helpers.ingest.parsers.base import frame_of_rows
 from helpers.ingest.provinces import lookup, read_province
 from helpers.ingest.rawtext import RawReport
 
@@ -268,7 +269,7 @@ def extract_deadlines(report: RawReport, report_date: str | None, units: list[_U
                 "context": unit.context or None, "deadline": printed.isoformat(), "last_day": last.isoformat(),
                 "before": before, "text": unit.text[m.start():m.end()].strip(),
             })
-    return pd.DataFrame(rows, columns=DEADLINE_COLUMNS).astype({"line": "int64", "before": bool})
+    return frame_of_rows(rows, DEADLINE_COLUMNS).astype({"line": "int64", "before": bool})
 
 
 def _threshold_after(folded: str, start: int) -> float | None:
@@ -349,5 +350,5 @@ def extract_claims(report: RawReport, report_date: str | None, units: list[_Unit
     for row in rows:
         per_line[row["line"]] = per_line.get(row["line"], 0) + 1
         row["claim_id"] = f"{row['line']}.{per_line[row['line']]}"
-    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame = frame_of_rows(rows, COLUMNS)
     return frame.astype({"change": "Int64", "appendix": "Int64", "value": float, "denominator": float, "share_pct": float, "threshold": float})

@@ -1322,10 +1322,7 @@ _NULLABLE_INT = {
 
 
 def _frame(name: str, rows: list[dict]) -> pd.DataFrame:
-    frame = frame_of_rows(rows, _COLUMNS[name])
-    for column in _NULLABLE_INT.get(name, ()):
-        frame[column] = frame[column].astype("Int64")
-    return frame
+    return frame_of_rows(rows, _COLUMNS[name], _NULLABLE_INT.get(name, ()))
 
 
 def parse_plan02_report(report: RawReport) -> ParsedReport:

@@ -166,7 +166,7 @@ def run_ingest(force: bool = False, raw_dir: Path | None = None, processed_dir: 
         staged = writer.target
         (staged / DICTIONARY_FILE).write_text(data_dictionary_markdown(), encoding="utf-8")
         # the tables' hashes bind them to this ingest: a run refuses a table changed since
-        hashes = {f"{name}.csv": hashlib.sha256((staged / f"{name}.csv").read_bytes()).hexdigest() for name in row_counts}
+        hashes = {f"{name}.csv": writer.hashes.get(name) or _sha256_of(staged / f"{name}.csv") for name in row_counts}
         set_aside = [{"file": item["file"], "error": item["error"]} for item in set_aside]
         manifest = {**state, "reports": reports, "row_counts": row_counts, "tables": hashes, "set_aside": set_aside}
         (staged / FINGERPRINT_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -603,9 +603,16 @@ def _validate(schema, frame, what: str):
 PARALLEL_MIN_ROWS = 50_000
 
 
-def _write_strict_job(names: list[str]) -> dict[str, int]:
+def _write_strict_job(names: list[str]) -> tuple[dict[str, int], dict[str, str]]:
+    """Row counts and SHA-256 of the tables ``names``, written (the hashes are taken here, in
+    parallel, rather than by reading every table back in the main process)."""
     tables, target = _FORKED["write_tables"], _FORKED["write_target"]
-    return write_tables({name: _strict_table(name, tables[name]) for name in names}, target)
+    counts = write_tables({name: _strict_table(name, tables[name]) for name in names}, target)
+    return counts, {name: _sha256_of(target / f"{name}.csv") for name in counts}
+
+
+def _sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _balanced_groups(tables: dict, workers: int) -> list[list[str]]:
@@ -647,6 +654,7 @@ class StrictWriter:
         self._make_target = make_target
         self.made: Path | None = None
         self.started: set[str] = set()
+        self.hashes: dict[str, str] = {}  # SHA-256 of the tables the workers wrote, by name
         self._pool = None
         self._futures: list = []
 
@@ -679,7 +687,9 @@ class StrictWriter:
         counts = write_tables({name: _strict_table(name, frame) for name, frame in rest.items()}, self.target) if rest else {}
         try:
             for future in self._futures:
-                counts.update(future.result())
+                part, hashes = future.result()
+                counts.update(part)
+                self.hashes.update(hashes)
         finally:
             self.close()
         return {name: counts[name] for name in sorted(counts)}

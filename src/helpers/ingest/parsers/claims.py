@@ -350,5 +350,7 @@ def extract_claims(report: RawReport, report_date: str | None, units: list[_Unit
     for row in rows:
         per_line[row["line"]] = per_line.get(row["line"], 0) + 1
         row["claim_id"] = f"{row['line']}.{per_line[row['line']]}"
-    frame = frame_of_rows(rows, COLUMNS)
-    return frame.astype({"change": "Int64", "appendix": "Int64", "value": float, "denominator": float, "share_pct": float, "threshold": float})
+    frame = frame_of_rows(rows, COLUMNS, nullable_ints=("change", "appendix"))
+    # only a column with no number at all (all None: object) needs converting
+    floats = {c: float for c in ("value", "denominator", "share_pct", "threshold") if frame[c].dtype != "float64"}
+    return frame.astype(floats) if floats else frame

@@ -633,7 +633,7 @@ def write_strict_tables(tables: dict, target: Path) -> dict[str, int]:
     writer = StrictWriter(lambda: target)
     try:
         writer.start(tables)
-        return writer.finish({})
+        return writer.finish(tables)
     finally:
         writer.close()
 

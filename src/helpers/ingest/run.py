@@ -2,7 +2,9 @@
 
 Steps: read and detect each report (kind and date come from the content) ->
 parse -> lax schema per report -> concatenate -> cross-report checks -> strict
-schema -> write all CSVs into a staging directory -> swap it in atomically.
+schema -> write all CSVs into a staging directory -> swap it in atomically. With many
+rows, the tables the checks do not change go through the strict schema and into the
+staging directory in forked workers while the checks run (:class:`StrictWriter`).
 A run whose inputs (raw files, parser code, registry version) are unchanged is a
 no-op; ``force=True`` rebuilds anyway.
 

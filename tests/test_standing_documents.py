@@ -150,18 +150,22 @@ def test_next_day_standing_documents_brief_with_no_code_change_and_rebuild_only_
     assert "2025-09-22: published" in rebuilt.stdout
     for date in ("2025-06-27", "2025-06-30"):
         assert (outputs / date / "briefing.html").read_bytes() == first[date]
+    # 22/9 reads the dated summary now, and says so
+    assert "theo báo cáo tổng hợp ngày 1/7/2025" in (outputs / "2025-09-22" / "briefing.html").read_text(encoding="utf-8")
+    assert "theo báo cáo tổng hợp tháng 6/2025 (không ghi ngày" in first["2025-09-22"].decode("utf-8")
 
     # and a daily report of that day: its briefing reads the new notice and summary, 30/6 the old
     _write(raw, "daily_readiness_2025-07-01.txt", next_daily_readiness((RAW / DAILY_30).read_text(encoding="utf-8"), random.Random(3)))
     built = run_cli(root, "build")
     assert built.returncode == 0, built.stderr
-    from helpers.report.wording import SYSTEM_VI
+    from helpers.report.wording import KIND_LABELS, SYSTEM_VI
 
     for move in moves:
         page = lambda date: html.unescape((outputs / date / "provinces" / f"{move.province_code:02d}.html").read_text(encoding="utf-8"))  # noqa: E731
         row = lambda vendor: re.compile(rf"<td>{re.escape(SYSTEM_VI[move.system])}</td>\s*<td>{re.escape(vendor)}</td>")  # noqa: E731
         assert row(move.before).search(page("2025-06-30")) and not row(move.after).search(page("2025-06-30"))
         assert row(move.after).search(page("2025-07-01")) and not row(move.before).search(page("2025-07-01"))
+        assert page("2025-07-01").count(KIND_LABELS["vendor_summary"]) == page("2025-06-30").count(KIND_LABELS["vendor_summary"]) == 1
     # Bắc Ninh (24) is named by II.3.b, due 1/7 in the notice of 30/6 and 2/7 in the next one
     bac_ninh = lambda date: html.unescape((outputs / date / "provinces" / "24.html").read_text(encoding="utf-8"))  # noqa: E731
     assert "1/7/2025" in _directive_deadlines(bac_ninh("2025-06-30")) and "2/7/2025" not in _directive_deadlines(bac_ninh("2025-06-30"))

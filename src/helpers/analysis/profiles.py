@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 import pandas as pd
 
-from helpers.analysis.facts import DAILY, PLAN02, DateFacts
+from helpers.analysis.facts import DAILY, PLAN02, VENDORS, DateFacts
 
 # Below this share of GREEN communes a province is flagged (half its communes).
 GREEN_BELOW = 50.0
@@ -153,7 +153,9 @@ def _plan02(profiles: dict[int, Profile], f: DateFacts) -> None:
 def province_profiles(f: DateFacts) -> dict[int, Profile]:
     """The profile of each province of the ``provinces`` table on ``f.report_date``
     (use :attr:`DateFacts.profiles <helpers.analysis.facts.DateFacts.profiles>`: computed once)."""
-    kinds = tuple(sorted(f.kinds))
+    # the documents of the date, without a vendor summary dated that day: a page names the
+    # summary in force whenever it shows vendors (whatever its date), so it is not named twice
+    kinds = tuple(sorted(f.kinds - {VENDORS}))
     profiles = {code: Profile(code, f.report_date, kinds) for code in sorted(f.short_names)}
     if f.has(DAILY) and f.has_rows("task_status"):
         _daily(profiles, f)

@@ -129,6 +129,65 @@ def test_a_dated_summary_beside_the_undated_one_and_a_next_notice_ingest_side_by
     assert f"one undated vendor_summary document (if vendor_summary_v2.txt is the newer version of {VENDORS}, run: mv" in result.set_aside[0]["error"]
 
 
+def test_each_date_reads_the_documents_in_force(raw_copy, tmp_path):
+    from helpers.analysis.facts import DateFacts
+    from helpers.tables import load_table
+
+    moves: list[VendorMove] = []
+    _write(raw_copy, "vendor_summary_2025-07-01.txt", next_vendor_summary((RAW / VENDORS).read_text(encoding="utf-8"), NEXT_DAY, random.Random(2), moves))
+    _write(raw_copy, "directives_notice_2025-07-01.txt", next_directives((RAW / DIRECTIVES).read_text(encoding="utf-8")))
+    _write(raw_copy, "daily_readiness_2025-07-01.txt", next_daily_readiness((RAW / DAILY_30).read_text(encoding="utf-8"), random.Random(3)))
+    processed = tmp_path / "processed"
+    assert run_ingest(force=True, raw_dir=raw_copy, processed_dir=processed).set_aside == []
+    facts = {d: DateFacts(d, lambda name: load_table(name, processed)) for d in ("2025-06-27", "2025-06-30", "2025-07-01", "2025-09-22")}
+    for move in moves:
+        vendor_on = lambda d: facts[d].province_vendors(move.province_code).set_index("system")["vendor"][move.system]  # noqa: E731
+        assert vendor_on("2025-06-27") == vendor_on("2025-06-30") == move.before
+        assert vendor_on("2025-07-01") == vendor_on("2025-09-22") == move.after
+    assert facts["2025-06-30"].vendor_summary_file == VENDORS and facts["2025-07-01"].vendor_summary_file == "vendor_summary_2025-07-01.txt"
+    # the findings and claims of the summary in force, not of the other
+    for date, file in (("2025-06-30", VENDORS), ("2025-09-22", "vendor_summary_2025-07-01.txt")):
+        other = ({VENDORS, "vendor_summary_2025-07-01.txt"} - {file}).pop()
+        sources = [c["source"].split(":")[0] for c in facts[date].claims]
+        assert file in sources and other not in sources
+        found = set(facts[date].findings["source"].str.split(" ").str[0])
+        assert file in found and other not in found
+    # directives: none before the first notice; 30/6 lists its notice; 7/1 the next one's deadlines
+    assert facts["2025-06-27"].directives.empty and facts["2025-06-27"].directives_in_force.empty
+    assert set(facts["2025-06-30"].directives["notice_date"]) == {"2025-06-30"}
+    day = facts["2025-07-01"].directives.set_index("directive_id")
+    assert set(day["notice_date"]) == {"2025-07-01"} and day.loc["II.3.b", "deadline"] == "2025-07-02"
+    assert facts["2025-09-22"].directives.empty  # every deadline is past, no notice that day (as before)
+    named = lambda d: sorted(deadline for _, deadline in facts[d].profiles[24].directives if deadline)  # noqa: E731
+    assert named("2025-06-30") == ["2025-07-01", "2025-07-01"] and named("2025-07-01") == ["2025-07-02", "2025-07-02"]
+
+
+def test_a_date_hashes_only_the_notices_and_summaries_dated_on_or_before_it(tmp_path):
+    from helpers.publish import plan
+
+    processed = tmp_path / "processed"
+    processed.mkdir()
+    notices = processed / "directives.csv"
+    summaries = processed / "vendors.csv"
+    notices.write_text('notice_date,directive_id,directive,deadline,province_code\n2025-06-30,I.1,"A",,\n', encoding="utf-8")
+    summaries.write_text("summary_date,province_code,system,vendor\n,1,tthc,VNPT\n", encoding="utf-8")
+    dates = ("2025-06-27", "2025-06-30", "2025-07-01", "2025-09-22")
+
+    def digests() -> dict:
+        rows = plan.TableRows(processed, tmp_path / "cache.json")
+        return {(name, d): rows.rows_digest(name, d) for name in ("directives", "vendors") for d in dates}
+
+    before = digests()
+    assert before[("directives", "2025-06-27")] == "none"  # no notice yet: not an input
+    with notices.open("a", encoding="utf-8") as fh:
+        fh.write('2025-07-01,I.1,"A",,\n')
+    with summaries.open("a", encoding="utf-8") as fh:
+        fh.write("2025-07-01,1,tthc,FPT\n")
+    after = digests()
+    for key in before:
+        assert (after[key] == before[key]) == (key[1] < "2025-07-01"), key
+
+
 @pytest.mark.slow
 def test_next_day_standing_documents_brief_with_no_code_change_and_rebuild_only_later_dates(tmp_path):
     root = make_project_copy(tmp_path / "project")

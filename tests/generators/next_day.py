@@ -240,7 +240,7 @@ def next_vendor_summary(text: str, day: dt.date, rng: random.Random, moves: list
     cells are located with the parser's own reading of the original (it says where a cell
     is); what they become comes from the move alone.
     """
-    from helpers.ingest.parsers.vendors import SYSTEMS, parse_appendix, parse_vendor_summary, _find_appendix
+    from helpers.ingest.parsers.vendors import SYSTEMS, VENDOR_SHORT_NAMES, _find_appendix, fold, parse_appendix, parse_vendor_summary
     from helpers.ingest.provinces import province_code, registry
     from helpers.ingest.rawtext import RawReport
 
@@ -256,7 +256,6 @@ def next_vendor_summary(text: str, day: dt.date, rng: random.Random, moves: list
     end = next(i for i in range(start, len(lines)) if re.match(r"^\s*1\.2\.", lines[i]))
     heads = [i for i in range(start, end) if re.match(r"^\s*[a-dđ]\)", lines[i])]
     spans = dict(zip(SYSTEMS, (range(a, b) for a, b in zip(heads, heads[1:] + [end]))))
-    from helpers.ingest.parsers.vendors import VENDOR_SHORT_NAMES, fold
 
     def items(system: str) -> dict[str, int]:
         found = {}

@@ -162,6 +162,19 @@ def test_each_date_reads_the_documents_in_force(raw_copy, tmp_path):
     assert named("2025-06-30") == ["2025-07-01", "2025-07-01"] and named("2025-07-01") == ["2025-07-02", "2025-07-02"]
 
 
+def test_without_any_notice_a_date_has_no_directives(raw_copy, tmp_path):
+    from helpers.analysis.facts import DateFacts
+    from helpers.tables import load_table
+
+    (raw_copy / DIRECTIVES).unlink()
+    processed = tmp_path / "processed"
+    run_ingest(force=True, raw_dir=raw_copy, processed_dir=processed)
+    assert not (processed / "directives.csv").exists()
+    facts = DateFacts("2025-06-30", lambda name: load_table(name, processed))
+    assert facts.directives.empty and facts.directives_in_force.empty
+    assert not any(profile.directives for profile in facts.profiles.values())
+
+
 def test_a_date_hashes_only_the_notices_and_summaries_dated_on_or_before_it(tmp_path):
     from helpers.publish import plan
 

@@ -328,18 +328,28 @@ class DateFacts:
         return self.reopened[self.reopened["not_done_on"] == self.report_date]
 
     # ---- directives and vendors in force (helpers.analysis.standing) ------------------------
+    def notice_rows(self, name: str) -> pd.DataFrame:
+        """Table ``name`` (``directives``, ``directive_items``); with no notice in the data (so
+        no such table), no rows."""
+        reports = self.table("reports")
+        if (reports["kind"] == DIRECTIVES).any():
+            return self.table(name)
+        from helpers.ingest.schemas import TABLES
+
+        return pd.DataFrame(columns=TABLES[name].columns)
+
     @cached_property
     def directives_in_force(self) -> pd.DataFrame:
         """Rows of ``directives`` (one per directive and named province) of the notices dated on
         or before this date, a directive repeated by a later notice from the later one."""
-        return standing.directives_in_force(self.table("directives"), self.report_date)
+        return standing.directives_in_force(self.notice_rows("directives"), self.report_date)
 
     @cached_property
     def directives(self) -> pd.DataFrame:
         """The directives the briefing lists (``directive_items`` in force): every directive of a
         notice of this date, and those of earlier notices whose deadline is not yet past; only
         those with a deadline or naming provinces. Empty before the first notice."""
-        items = standing.directives_in_force(self.table("directive_items"), self.report_date)
+        items = standing.directives_in_force(self.notice_rows("directive_items"), self.report_date)
         running = (items["notice_date"] == self.report_date) | (items["deadline"].notna() & (items["deadline"] >= self.report_date))
         items = items[running]
         return items[items["deadline"].notna() | items["provinces_listed"].notna()]

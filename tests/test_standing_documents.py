@@ -69,6 +69,19 @@ def test_a_next_vendor_summary_parses_to_the_moves_it_records(original_summary, 
     assert "report_undated" not in {f.check for f in after.findings}
 
 
+def test_a_summary_is_dated_by_its_place_and_date_line_and_a_day_that_does_not_exist_is_refused(original_summary):
+    from helpers.errors import InputError
+
+    text, before = original_summary
+    assert before.report_date is None and before.tables["vendors"]["summary_date"].isna().all()
+    dated = parse_vendor_summary(_report("Hà Nội, ngày 3 tháng 7 năm 2025\n" + text))
+    assert dated.report_date == dt.date(2025, 7, 3) and set(dated.tables["vendors_appendix"]["summary_date"]) == {"2025-07-03"}
+    with pytest.raises(InputError, match=r"vendor_summary\.txt:1: expected a valid date.*31 tháng 6"):
+        parse_vendor_summary(_report("Hà Nội, ngày 31 tháng 6 năm 2025\n" + text))
+    # a date line below the title is the body's, not the summary's
+    assert parse_vendor_summary(_report(text.replace("1.1. Hiện trạng", "Hà Nội, ngày 3 tháng 7 năm 2025\n1.1. Hiện trạng", 1))).report_date is None
+
+
 # --- in force on a date ----------------------------------------------------------------------
 
 

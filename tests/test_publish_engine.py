@@ -186,9 +186,14 @@ def test_up_to_date_rules(proj):
 
 
 def test_run_publishes_records_and_skips(proj, monkeypatch):
+    from helpers import tables
+
     calls = fake_kernel(monkeypatch)
+    monkeypatch.setattr(tables, "_TABLES", {})
     summary, lines = build()
     assert summary.exit_code == 0 and summary.ran == [DATE]
+    # the kernels read the tables; the build process (and the workers forked from it) does not
+    assert tables._TABLES == {}
     assert f"{DATE}: no params/{DATE}.yaml, using params/defaults.yaml" in lines.out
     assert any(re.match(rf"\[1/2\] {DATE} briefing.ipynb executed in \d+\.\d s", line) for line in lines.out), lines.out
     d = folders.date_dir(DATE)

@@ -211,14 +211,14 @@ def test_add_report_refuses_an_unreadable_report_before_copying(tmp_path):
     assert not (root / "data" / "raw" / "bad.txt").exists()
 
 
-def test_a_directives_notice_beside_another_is_set_aside_not_fatal(raw_copy, tmp_path):
+def test_a_next_day_directives_notice_joins_the_first(raw_copy, tmp_path):
+    # a notice of another day is no correction of the first: both are kept, each by its date
+    # (what a briefing makes of them: tests/test_standing_documents.py)
     _write(raw_copy, "directives_2025-07-01.txt", next_directives((RAW / DIRECTIVES).read_text(encoding="utf-8")))
     result = run_ingest(force=True, raw_dir=raw_copy, processed_dir=tmp_path / "processed")
-    assert len(result.set_aside) == 1 and "--supersedes" in result.set_aside[0]["error"]
-    # the line says which one is newer and exactly what to run to replace the older with it
-    error = result.set_aside[0]["error"]
-    assert "\n" not in error and f"directives_2025-07-01.txt (2025-07-01) is newer than {DIRECTIVES} (2025-06-30)" in error
-    assert f"mv {raw_copy / 'directives_2025-07-01.txt'} . && briefings add-report directives_2025-07-01.txt --supersedes {DIRECTIVES}" in error
+    assert result.set_aside == []
+    notices = pd.read_csv(tmp_path / "processed" / "directives.csv")
+    assert sorted(notices["notice_date"].unique()) == ["2025-06-30", "2025-07-01"]
 
 
 def test_a_second_undated_vendor_summary_says_what_to_run(raw_copy, tmp_path):

@@ -60,6 +60,7 @@ def test_valid_file_merges_over_defaults(pdir):
         "comparison_dates": ["2025-06-27"],
         "thresholds": {"readiness_index_min": 75.0, "green_pct_min": 90.0, "online_rate_min_pct": None, "volume_index_low": 0.5, "small_group_n": 3},
         "province": "Hà Nội",
+        "distribution_marking": "Tài liệu phục vụ lãnh đạo, không phát hành rộng rãi.",
     }
 
 
@@ -255,12 +256,13 @@ def test_cell_timeout_reaches_the_engine_not_the_notebook(pdir):
     assert "cell_timeout_s" not in loaded.notebook_parameters()
 
 
-def test_distribution_marking_reaches_the_engine_not_the_notebook(pdir):
+def test_distribution_marking_reaches_the_briefing_notebook(pdir):
+    """The briefing notebook writes the province pages and resolves the PDF's marking."""
     loaded = params.load_params("2025-06-30", available=AVAILABLE)
     assert loaded.distribution_marking == "Tài liệu phục vụ lãnh đạo, không phát hành rộng rãi."
-    assert "distribution_marking" not in loaded.notebook_parameters()
+    assert loaded.notebook_parameters()["distribution_marking"] == loaded.distribution_marking
     write(pdir, "2025-06-30.yaml", "report_date: 2025-06-30\ndistribution_marking: Mật\n")
-    assert params.load_params("2025-06-30", available=AVAILABLE).distribution_marking == "Mật"
+    assert params.load_params("2025-06-30", available=AVAILABLE).notebook_parameters()["distribution_marking"] == "Mật"
     write(pdir, "2025-06-30.yaml", "report_date: 2025-06-30\ndistribution_marking: ''\n")
     assert "distribution_marking" in error(params.load_params, "2025-06-30", available=AVAILABLE)
 

@@ -59,11 +59,11 @@ def record_ingest(processed: Path) -> None:
 
 
 def engine_only(monkeypatch) -> None:
-    """The engine's bookkeeping without PDFs (tests/test_pdf.py), province pages and the check
-    of the tables against data/raw, which need the real tables and reports (this project has
-    reports.csv only; tests/test_province_pages.py, tests/test_faults.py)."""
+    """The engine's bookkeeping without PDFs (tests/test_pdf.py) and the check of the tables
+    against data/raw, which needs the real tables and reports (this project has reports.csv
+    only; tests/test_faults.py). Province pages come from the briefing notebook (faked here;
+    tests/test_province_pages.py)."""
     monkeypatch.setenv("BRIEFINGS_PDF", "0")
-    monkeypatch.setattr(runner, "_province_pages", lambda p, staging, tables_dir: None)
     monkeypatch.setattr(snapshot, "verify_against_raw", lambda snap, **kw: None)
 
 
@@ -87,15 +87,20 @@ def summary_output(summary: dict):
     return nbformat.v4.new_output("display_data", data={SUMMARY_MIME: summary}, metadata={"tags": [MACHINE_OUTPUT_TAG]})
 
 
-def fake_kernel(monkeypatch, fail: set[str] = frozenset(), no_summary: bool = False):
+def fake_kernel(monkeypatch, fail: set[str] = frozenset(), no_summary: bool = False, no_pages: bool = False):
     """Replace the papermill run: the 'executed' notebook is with_outputs.ipynb (the
-    briefing's also displays its summary, unless ``no_summary``)."""
+    briefing's also displays its summary, unless ``no_summary``, and writes a list of
+    province pages into its output_dir, unless ``no_pages``)."""
     calls = []
 
     def run_notebook(source, output, parameters, *, cwd, source_rel, output_rel, kernel_name="vn-briefings", cell_timeout=0, path_aliases=None, kernel_provisioner=None):
         calls.append((Path(source).stem, parameters["report_date"]))
         nb = nbformat.read(FIXTURES / "with_outputs.ipynb", as_version=4)
         name = Path(source).stem
+        if name == "briefing" and not no_pages:
+            pages = Path(parameters["output_dir"]) / "provinces"
+            pages.mkdir(exist_ok=True)
+            (pages / "index.html").write_text("<p>34</p>", encoding="utf-8")
         if name == "briefing" and not no_summary:
             summary = {"headline": [{"label": "Tỉnh", "value": "34"}, {"label": "Ngày", "value": parameters["report_date"]}], "metrics": {"x": 1.5}}
             nb.cells.append(nbformat.v4.new_code_cell("show_summary(b.summary)", outputs=[summary_output(summary)]))
@@ -181,13 +186,18 @@ def test_up_to_date_rules(proj):
 
 
 def test_run_publishes_records_and_skips(proj, monkeypatch):
+    from helpers import tables
+
     calls = fake_kernel(monkeypatch)
+    monkeypatch.setattr(tables, "_TABLES", {})
     summary, lines = build()
     assert summary.exit_code == 0 and summary.ran == [DATE]
+    # the kernels read the tables; the build process (and the workers forked from it) does not
+    assert tables._TABLES == {}
     assert f"{DATE}: no params/{DATE}.yaml, using params/defaults.yaml" in lines.out
     assert any(re.match(rf"\[1/2\] {DATE} briefing.ipynb executed in \d+\.\d s", line) for line in lines.out), lines.out
     d = folders.date_dir(DATE)
-    assert sorted(p.name for p in d.iterdir()) == ["briefing.html", "briefing.ipynb", "province_drilldown.html", "province_drilldown.ipynb", "summary.json"]
+    assert sorted(p.name for p in d.iterdir()) == ["briefing.html", "briefing.ipynb", "province_drilldown.html", "province_drilldown.ipynb", "provinces", "summary.json"]
     assert not list(folders.outputs_dir().glob(f".{DATE}.*build*"))
     entry = manifests.read_manifest()["dates"][DATE]
     last = entry["last_success"]
@@ -225,7 +235,7 @@ def test_failed_export_keeps_the_last_good_output(proj, monkeypatch):
     fake_kernel(monkeypatch)
     assert build()[0].exit_code == 0
     d = folders.date_dir(DATE)
-    good = {p.name: p.read_bytes() for p in d.iterdir()}
+    good = {p.name: p.read_bytes() for p in d.iterdir() if p.is_file()}
     good_entry = manifests.read_manifest()["dates"][DATE]["last_success"]
 
     def broken_export(nb, html_path, name=None):
@@ -288,6 +298,16 @@ def test_a_briefing_without_summary_fails_its_date(proj, monkeypatch):
         f"FAILED {DATE} briefing.ipynb: NoSummary: the notebook displayed no application/vnd.vn-briefings.summary+json output "
         f"(its last cell calls helpers.report.glue.show_summary); executed notebook: outputs/{DATE}/failed/briefing.ipynb (no earlier briefing for this date)"
     )
+    assert [p.name for p in folders.date_dir(DATE).iterdir()] == ["failed"]
+
+
+def test_a_briefing_that_writes_no_province_pages_fails_its_date(proj, monkeypatch):
+    """A briefing notebook without its last cell's b.write_province_pages(output_dir) (an
+    edited copy, an older version) would publish a date whose map links lead nowhere."""
+    fake_kernel(monkeypatch, no_pages=True)
+    summary, lines = build()
+    assert summary.exit_code == 1 and summary.failed == [DATE]
+    assert lines.err[0].startswith(f"FAILED {DATE} briefing.ipynb: NoProvincePages: the notebook wrote no provinces/index.html into its output_dir")
     assert [p.name for p in folders.date_dir(DATE).iterdir()] == ["failed"]
 
 
@@ -679,12 +699,13 @@ def test_real_papermill_build_failure_and_determinism(proj, capsys):
     drill = (d / "province_drilldown.html").read_text(encoding="utf-8")
     assert "tỉnh: (tất cả)" in drill
     assert f"python: {sys.executable}" in drill  # the kernel is this interpreter (the venv)
-    first = {p.name: p.read_bytes() for p in d.iterdir()}
+    first = {str(p.relative_to(d)): p.read_bytes() for p in sorted(d.rglob('*')) if p.is_file()}
+    assert "provinces/index.html" in first
     assert "Ngưỡng sẵn sàng" in (folders.outputs_dir() / "index.html").read_text(encoding="utf-8")
 
     # 2. forced rebuild: byte-identical outputs
     assert main(["run", "--date", DATE, "--force", "--jobs", "2"]) == 0
-    assert {p.name: p.read_bytes() for p in d.iterdir()} == first
+    assert {str(p.relative_to(d)): p.read_bytes() for p in sorted(d.rglob('*')) if p.is_file()} == first
     capsys.readouterr()
 
     # 3. a failing briefing: one summary line, failed notebook kept, last good briefing survives

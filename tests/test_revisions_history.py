@@ -93,6 +93,18 @@ def test_the_revision_note_is_escaped(root):
     assert "<script>" not in note and "&lt;script&gt;" in note and "&lt;i&gt;2&lt;/i&gt;" in note
 
 
+def test_the_revision_note_speaks_to_leaders_not_of_files():
+    """A leadership page names no file or folder (the previous version is a link)."""
+    import re
+
+    rev = revisions.Revision(number=2, at="2025-09-23T10:30:00+00:00", headline=[{"label": "Xã, phường XANH", "before": "1", "after": "2"}],
+                             metrics=[{"name": "green", "before": 1, "after": 2}])
+    note = revisions.note_html(rev)
+    visible = re.sub(r"<[^>]+>", " ", note.split("-->", 1)[1])
+    assert "Bản trước" in visible and "Tổng cộng 1 chỉ số" in visible
+    assert not re.search(r"\.json|\.html|revisions|summary", visible) and "<code" not in note, visible
+
+
 # ----------------------------------------------------------------------------- history
 
 

@@ -49,7 +49,7 @@ MAX_BYTES = 64 * 1024  # a params file is a few hundred bytes
 MAX_DEPTH = 4  # mappings and lists inside each other (the schema needs 2)
 MAX_DATES_SHOWN = 12  # available dates listed in a message
 # Keys for the engine, not for the notebooks (not passed as notebook parameters).
-ENGINE_KEYS = frozenset({"cell_timeout_s", "distribution_marking"})
+ENGINE_KEYS = frozenset({"cell_timeout_s"})
 
 
 # --------------------------------------------------------------------------- model

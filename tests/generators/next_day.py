@@ -5,10 +5,12 @@ moved consistently (so the report's own arithmetic still holds), printed like th
   by bench/run_bench.py for its 10/30/100 synthetic dates);
 - :func:`next_daily_readiness`: a daily readiness report one day on, some provinces newly
   done (counts, 'tăng K', the lists of provinces not done all agree);
-- :func:`next_directives`: the directives notice of another day.
+- :func:`next_directives`: the directives notice of another day;
+- :func:`next_vendor_summary`: the (undated) vendor summary as a later, dated summary in
+  which one or two provinces changed vendor for a system.
 
-The vendor summary is undated (one standing document, replaced by a corrected version with
-``briefings add-report --supersedes``), so it has no "next day".
+Each kind dropped into data/raw beside the others ingests as it is: the standing documents
+(directives notices, vendor summaries) keep their own date in the tables.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+from dataclasses import dataclass
+from pathlib import Path
 
 PLAN02_DATE = dt.date(2025, 9, 22)
 _DATE_RE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(20\d\d)\b")
@@ -171,6 +175,135 @@ def _shift_deadline(m: re.Match, days: int) -> str:
 
 
 # --- directives -----------------------------------------------------------------------------
+# 'ngày 01 tháng 7 năm 2025' as the notice prints it, possibly wrapped over two lines
+# ('ngày \n01 tháng 7 năm 2025'): the separators are kept as printed.
+_WRAPPED_DATE_RE = re.compile(r"(ngày\s+)(\d{1,2})(\s+tháng\s+)(\d{1,2})(\s+năm\s+)(\d{4})")
+
+
 def next_directives(text: str, days: int = 1) -> str:
-    """The directives notice as if issued ``days`` later (its dates and deadlines moved)."""
-    return _DEADLINE_RE.sub(lambda m: _shift_deadline(m, days), shift_dates(text, days))
+    """The directives notice as if issued ``days`` later (its dates and deadlines moved,
+    also where a date wraps over two lines)."""
+
+    def move(m: re.Match) -> str:
+        day = dt.date(int(m.group(6)), int(m.group(4)), int(m.group(2))) + dt.timedelta(days=days)
+        return f"{m.group(1)}{day.day:0{len(m.group(2))}d}{m.group(3)}{day.month}{m.group(5)}{day.year}"
+
+    return _WRAPPED_DATE_RE.sub(move, shift_dates(text, days))
+
+
+# --- vendor summary --------------------------------------------------------------------------
+# How the appendix prints each vendor a province may move to (a phrase its parser reads);
+# vendors printed only jointly with another (Hapro) or only in 1.1 are not move targets.
+_APPENDIX_SPELLING = {
+    "Mobifone": "MobiFone",
+    "Tân Dân": "Tân Dân",
+    "FPT": "FPT",
+    "Viettel": "Viettel",
+    "Unitech": "Unitech",
+    "iNet": "INET",
+    "BKAV": "BKAV",
+    "Minh Tuệ": "Minh Tuệ",
+    "Sông Đà 10": "SDT",
+}
+_VNPT_COUNT_RE = re.compile(r"(\(VNPT\)\s*:\s*)(\d+)/(\d+)( tỉnh)")
+_VNPT_SHARE_RE = re.compile(r"(\(chiếm )(\d+(?:,\d+)?)(%\))")
+_OTHERS_COUNT_RE = re.compile(r"^(Các đơn vị khác đang triển khai giải pháp tại )(\d+)( tỉnh, thành phố còn lại)")
+# a vendor item printed whole on one line: '- Mobifone: 02 tỉnh (Hà Nội, Thái Nguyên).'
+_ONE_LINE_ITEM_RE = re.compile(r"^(\s*-\s*)(?P<company>[^:()]+(?:\([^()]*\))?[^:()]*?)(\s*:\s*)(?P<count>\d+)( tỉnh \()(?P<names>[^()]+)(\)\.?\s*)$")
+
+
+@dataclass(frozen=True)
+class VendorMove:
+    """One change :func:`next_vendor_summary` made: ``province_code``'s ``system`` moved from
+    ``before`` to ``after`` (short vendor names, as in table ``vendors``)."""
+
+    province_code: int
+    system: str
+    before: str
+    after: str
+
+
+def next_vendor_summary(text: str, day: dt.date, rng: random.Random, moves: list | None = None) -> str:
+    """The vendor summary as a later summary dated ``day``: one or two (province, system) pairs
+    that VNPT deployed move to another vendor already listed for that system.
+
+    - a place-and-date line ``Hà Nội, ngày D tháng M năm YYYY`` above the title (what dates a
+      summary);
+    - section 1.1: VNPT's 'N/34' and '(chiếm X%)' (rounded), 'tại K tỉnh, thành phố còn lại'
+      where the count is printed, and the new vendor's item (its count and list) all follow;
+    - the appendix: the province's vendor cell for that system is printed with the new vendor.
+
+    Only pairs the appendix prints on their own cell (not a merged cell, and not the top of a
+    merged cell another row inherits) and vendors whose 1.1 item is on one line are moved, so
+    that the document stays consistent. Each change is appended to ``moves`` (a
+    :class:`VendorMove`), the record a test compares the parsed tables with. The appendix
+    cells are located with the parser's own reading of the original (it says where a cell
+    is); what they become comes from the move alone.
+    """
+    from helpers.ingest.parsers.vendors import SYSTEMS, VENDOR_SHORT_NAMES, _find_appendix, fold, parse_appendix, parse_vendor_summary
+    from helpers.ingest.provinces import province_code, registry
+    from helpers.ingest.rawtext import RawReport
+
+    report = RawReport(Path("vendor_summary.txt"), text, "", tuple(text.split("\n")))
+    parsed = parse_vendor_summary(report)
+    section_11 = {(int(c), s): v for c, s, v in parsed.tables["vendors"][["province_code", "system", "vendor"]].itertuples(index=False)}
+    rows, _ = parse_appendix(report, *_find_appendix(report), "appendix")
+    rows = sorted(rows, key=lambda r: r.line)
+    lines = text.split("\n")
+
+    # section 1.1: each system's subsection (line span) and its one-line items per vendor
+    start = next(i for i, line in enumerate(lines) if re.match(r"^\s*1\.1\.", line))
+    end = next(i for i in range(start, len(lines)) if re.match(r"^\s*1\.2\.", lines[i]))
+    heads = [i for i in range(start, end) if re.match(r"^\s*[a-dđ]\)", lines[i])]
+    spans = dict(zip(SYSTEMS, (range(a, b) for a, b in zip(heads, heads[1:] + [end]))))
+
+    def items(system: str) -> dict[str, int]:
+        found = {}
+        for i in spans[system]:
+            m = _ONE_LINE_ITEM_RE.match(lines[i])
+            if m:
+                vendor = VENDOR_SHORT_NAMES.get(fold(m.group("company")))
+                if vendor in _APPENDIX_SPELLING:
+                    found[vendor] = i
+        return found
+
+    # appendix cells that can change alone: printed 'VNPT', not merged, not inherited below
+    candidates = []
+    for k, row in enumerate(rows):
+        below = rows[k + 1] if k + 1 < len(rows) else None
+        inherited = below is not None and below.province_code == row.province_code and below.merged_cell
+        if row.vendor_as_printed == "VNPT" and not row.merged_cell and not inherited and section_11.get((row.province_code, row.system)) == "VNPT" and items(row.system):
+            cell = next((j for j in range(row.line, (below.line - 1) if below else len(lines)) if lines[j].strip() == "VNPT"), None)
+            if cell is not None:
+                candidates.append((row, cell))
+    names = {p.code: p.short_name for p in registry()}
+    chosen = rng.sample(candidates, k=min(len(candidates), rng.choice((1, 2))))
+    for row, cell in chosen:
+        targets = items(row.system)
+        vendor = rng.choice(sorted(targets))
+        # 1.1: VNPT's count and share, the count of the others, the new vendor's item
+        span = spans[row.system]
+        i = next(i for i in span if _VNPT_COUNT_RE.search(lines[i]))
+        m = _VNPT_COUNT_RE.search(lines[i])
+        count, total = int(m.group(2)) - 1, int(m.group(3))
+        lines[i] = _VNPT_COUNT_RE.sub(lambda m: f"{m.group(1)}{count}/{total}{m.group(4)}", lines[i], count=1)
+        j = next(j for j in range(i, span.stop) if _VNPT_SHARE_RE.search(lines[j]))
+        lines[j] = _VNPT_SHARE_RE.sub(lambda m: f"{m.group(1)}{round(100 * count / total)}{m.group(3)}", lines[j], count=1)
+        for k in span:
+            lines[k] = _OTHERS_COUNT_RE.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + 1}{m.group(3)}", lines[k])
+        k = targets[vendor]
+        item = _ONE_LINE_ITEM_RE.match(lines[k])
+        listed = [n.strip() for n in item.group("names").split(",")]
+        assert province_code(names[row.province_code]) == row.province_code
+        n = len(listed) + 1
+        lines[k] = (
+            f"{item.group(1)}{item.group('company')}{item.group(3)}{n:0{len(item.group('count'))}d}"
+            f"{item.group(5)}{', '.join(listed + [names[row.province_code]])}{item.group(7)}"
+        )
+        # the appendix cell
+        lines[cell] = lines[cell].replace("VNPT", _APPENDIX_SPELLING[vendor], 1)
+        if moves is not None:
+            moves.append(VendorMove(row.province_code, row.system, "VNPT", vendor))
+    first = next(i for i, line in enumerate(lines) if line.strip())
+    lines[first:first] = [f"Hà Nội, ngày {day.day} tháng {day.month} năm {day.year}", ""]
+    return "\n".join(lines)

@@ -298,7 +298,11 @@ def derive_vendors(claim, tables) -> list[tuple[str, str, Derived | None]]:
     if system is None:
         return []
     vendors = tables["vendors"]
-    rows = vendors[vendors["system"] == system]
+    # the rows of the summary the claim is printed in (summaries are kept side by side)
+    reports = tables["reports"]
+    dated = reports.loc[reports["file"] == claim["file"], "report_date"].dropna()
+    mine = vendors["summary_date"] == dated.iloc[0] if len(dated) else vendors["summary_date"].isna()
+    rows = vendors[mine & (vendors["system"] == system)]
     text = fold(claim["text"])
     stated = claim["stated"]
     if claim["pattern"] == "ratio" and "vnpt" in text:
@@ -361,14 +365,16 @@ def _stated_value(claim, part: str):
     return float(claim["value"])
 
 
-def claims_ledger(tables: dict[str, pd.DataFrame], report_dates: list[str] | None = None) -> pd.DataFrame:
+def claims_ledger(tables: dict[str, pd.DataFrame], report_dates: list[str] | None = None, files: set[str] | None = None) -> pd.DataFrame:
     """One row per checked part of each claim: text, source 'file:line', stated, derived, status, how.
 
-    ``report_dates``: the claims of reports of these dates and of undated reports; all if None."""
+    ``report_dates``: the claims of reports of these dates and of undated reports (with
+    ``files``: of those documents instead of the undated ones); all if None."""
     claims = tables["claims"].copy()
     kinds = tables["reports"].set_index("file")["kind"]
     if report_dates is not None:
-        claims = claims[claims["report_date"].isin(report_dates) | claims["report_date"].isna()]
+        others = claims["report_date"].isna() if files is None else claims["file"].isin(files)
+        claims = claims[claims["report_date"].isin(report_dates) | others]
     # a heading lost to OCR leaves two task blocks under one id: only the first is that task
     claims = claims.sort_values(["file", "line"], kind="stable")
     task_claims = claims["pattern"] == "ratio"
@@ -401,9 +407,10 @@ def claims_ledger(tables: dict[str, pd.DataFrame], report_dates: list[str] | Non
     return pd.DataFrame(rows, columns=["report_date", "kind", "text", "source", "claim_id", "part", "stated", "derived", "status", "how"])
 
 
-def claims_for_date(tables: dict[str, pd.DataFrame], report_date: str) -> list[dict]:
-    """The ledger of one briefing date, as summary.json's ``claims``."""
-    ledger = claims_ledger(tables, [report_date])
+def claims_for_date(tables: dict[str, pd.DataFrame], report_date: str, files: set[str] | None = None) -> list[dict]:
+    """The ledger of one briefing date, as summary.json's ``claims``: the claims of its
+    reports and of ``files`` (the documents of other dates it uses; undated ones if None)."""
+    ledger = claims_ledger(tables, [report_date], files)
     keep = ["text", "source", "stated", "derived", "status", "how"]
     return [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in ledger[keep].to_dict("records")]
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from helpers.analysis import communes, ready_but_low, tasks, themes, trends, uptake, vendors
+from helpers.analysis import communes, ready_but_low, standing, tasks, themes, trends, uptake, vendors
 from helpers.tables import BRIEFING_KINDS
 
 if TYPE_CHECKING:
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 DAILY = "daily_readiness"
 PLAN02 = "plan02"
 DIRECTIVES = "directives_notice"
+VENDORS = "vendor_summary"
 
 # Raw files extracted by OCR carry this in their name (data/raw/README.md states the naming rule).
 OCR_MARK = "_ocr"
@@ -326,14 +327,52 @@ class DateFacts:
     def reopened_today(self) -> pd.DataFrame:
         return self.reopened[self.reopened["not_done_on"] == self.report_date]
 
-    # ---- directives ----------------------------------------------------------------------
+    # ---- directives and vendors in force (helpers.analysis.standing) ------------------------
+    def notice_rows(self, name: str) -> pd.DataFrame:
+        """Table ``name`` (``directives``, ``directive_items``); with no notice in the data (so
+        no such table), no rows."""
+        reports = self.table("reports")
+        if (reports["kind"] == DIRECTIVES).any():
+            return self.table(name)
+        from helpers.ingest.schemas import TABLES
+
+        return pd.DataFrame(columns=TABLES[name].columns)
+
+    @cached_property
+    def directives_in_force(self) -> pd.DataFrame:
+        """Rows of ``directives`` (one per directive and named province) of the notices dated on
+        or before this date, a directive repeated by a later notice from the later one."""
+        return standing.directives_in_force(self.notice_rows("directives"), self.report_date)
+
     @cached_property
     def directives(self) -> pd.DataFrame:
-        """The directives with a deadline or naming provinces (empty when the date has no notice)."""
-        if not self.has(DIRECTIVES):
-            return pd.DataFrame()
-        items = self.table("directive_items")
+        """The directives the briefing lists (``directive_items`` in force): every directive of a
+        notice of this date, and those of earlier notices whose deadline is not yet past; only
+        those with a deadline or naming provinces. Empty before the first notice."""
+        items = standing.directives_in_force(self.notice_rows("directive_items"), self.report_date)
+        running = (items["notice_date"] == self.report_date) | (items["deadline"].notna() & (items["deadline"] >= self.report_date))
+        items = items[running]
         return items[items["deadline"].notna() | items["provinces_listed"].notna()]
+
+    @cached_property
+    def vendors(self) -> pd.DataFrame:
+        """Rows of ``vendors`` of the summary in force: the latest dated on or before this date,
+        else the undated one."""
+        return standing.vendors_in_force(self.table("vendors"), self.report_date)
+
+    @cached_property
+    def vendor_summary_date(self) -> str | None:
+        """The printed date of the vendor summary in force (None: the undated one)."""
+        return standing.summary_in_force(self.table("vendors")["summary_date"], self.report_date)
+
+    @cached_property
+    def vendor_summary_file(self) -> str | None:
+        """The raw file of the vendor summary in force (None without any summary)."""
+        reports = self.table("reports")
+        summaries = reports[reports["kind"] == VENDORS]
+        date = self.vendor_summary_date
+        mine = summaries[summaries["report_date"].isna()] if date is None else summaries[summaries["report_date"] == date]
+        return str(mine["file"].iloc[0]) if len(mine) else None
 
     # ---- communes (plan-02 appendices 4, 5, 9–12, 21) --------------------------------------
     @cached_property
@@ -475,7 +514,7 @@ class DateFacts:
 
     @cached_property
     def tthc_vendor(self) -> dict[int, str]:
-        vendors_ = self.table("vendors")
+        vendors_ = self.vendors
         tthc = vendors_[vendors_["system"] == "tthc"]
         return dict(zip(tthc["province_code"], tthc["vendor"]))
 
@@ -508,7 +547,7 @@ class DateFacts:
     # ---- vendors ---------------------------------------------------------------------------
     @cached_property
     def vendor_lens(self) -> pd.DataFrame:
-        return vendors.vendor_lens(self.table("vendors"), self.readiness, self.rates_all, small_group_n=int(self.thresholds.small_group_n))
+        return vendors.vendor_lens(self.vendors, self.readiness, self.rates_all, small_group_n=int(self.thresholds.small_group_n))
 
     # ---- claims ledger -----------------------------------------------------------------------
     @cached_property
@@ -517,16 +556,24 @@ class DateFacts:
         ``text, source, stated, derived, status`` (see :mod:`helpers.analysis.claims`)."""
         from helpers.analysis.claims import claims_for_date
 
-        return claims_for_date(_TableView(self), self.report_date)
+        return claims_for_date(_TableView(self), self.report_date, self.standing_files)
 
     # ---- data quality ------------------------------------------------------------------------
     @cached_property
+    def standing_files(self) -> set[str]:
+        """The documents of other dates this date's briefing uses throughout: the vendor
+        summary in force, and any other undated document. (The directives notices of earlier
+        days are used by the province pages only, and their findings stay with their day.)"""
+        reports = self.table("reports")
+        undated = reports.loc[reports["report_date"].isna() & (reports["kind"] != VENDORS), "file"]
+        return set(undated) | ({self.vendor_summary_file} if self.vendor_summary_file else set())
+
+    @cached_property
     def findings(self) -> pd.DataFrame:
         """Data-quality findings of the documents this date's briefing uses: its reports and
-        the undated ones (vendors, directives), plus any dated this day."""
+        :attr:`standing_files`, plus any dated this day."""
         dq = self.table("data_quality")
-        reports = self.table("reports")
-        used = set(self.reports_today["file"]) | set(reports.loc[reports["report_date"].isna(), "file"])
+        used = set(self.reports_today["file"]) | self.standing_files
         return dq[source_file(dq["source"]).isin(used) | (dq["report_date"] == self.report_date)]
 
     @cached_property
@@ -632,7 +679,7 @@ class DateFacts:
         return mine.assign(themes=[", ".join(themes.themes_of(x)) for x in mine["text"]])
 
     def province_vendors(self, code: int) -> pd.DataFrame:
-        vendors_ = self.table("vendors")
+        vendors_ = self.vendors
         return vendors_[vendors_["province_code"] == code]
 
     # ---- the machine-readable summary ----------------------------------------------------------

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 import pandas as pd
 
-from helpers.analysis.facts import DAILY, DIRECTIVES, PLAN02, DateFacts
+from helpers.analysis.facts import DAILY, PLAN02, VENDORS, DateFacts
 
 # Below this share of GREEN communes a province is flagged (half its communes).
 GREEN_BELOW = 50.0
@@ -153,7 +153,9 @@ def _plan02(profiles: dict[int, Profile], f: DateFacts) -> None:
 def province_profiles(f: DateFacts) -> dict[int, Profile]:
     """The profile of each province of the ``provinces`` table on ``f.report_date``
     (use :attr:`DateFacts.profiles <helpers.analysis.facts.DateFacts.profiles>`: computed once)."""
-    kinds = tuple(sorted(f.kinds))
+    # the documents of the date, without a vendor summary dated that day: a page names the
+    # summary in force whenever it shows vendors (whatever its date), so it is not named twice
+    kinds = tuple(sorted(f.kinds - {VENDORS}))
     profiles = {code: Profile(code, f.report_date, kinds) for code in sorted(f.short_names)}
     if f.has(DAILY) and f.has_rows("task_status"):
         _daily(profiles, f)
@@ -164,13 +166,11 @@ def province_profiles(f: DateFacts) -> dict[int, Profile]:
         entry = (kind, text)
         if code in profiles and entry not in profiles[int(code)].obstacles:  # the daily reports repeat a paragraph per task
             profiles[int(code)].obstacles.append(entry)
-    vendors = f.table("vendors")
+    vendors = f.vendors  # the vendor summary in force on the date
     for code, system, vendor in zip(vendors["province_code"], vendors["system"], vendors["vendor"]):
         profiles[int(code)].vendors.append((system, vendor))
-    reports = f.table("reports")
-    notices = reports.loc[reports["kind"] == DIRECTIVES, "report_date"].dropna()
-    if len(notices) and min(notices) <= f.report_date:  # directives a province has received by this date
-        directives = f.table("directives").dropna(subset=["province_code"])
-        for code, text, deadline in zip(directives["province_code"], directives["directive"], directives["deadline"]):
-            profiles[int(code)].directives.append((text, deadline if isinstance(deadline, str) else None))
+    # the directives a province has received by this date (every notice dated on or before it)
+    directives = f.directives_in_force.dropna(subset=["province_code"])
+    for code, text, deadline in zip(directives["province_code"], directives["directive"], directives["deadline"]):
+        profiles[int(code)].directives.append((text, deadline if isinstance(deadline, str) else None))
     return profiles

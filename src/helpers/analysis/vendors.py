@@ -1,8 +1,9 @@
 """The vendor lens: readiness and online uptake grouped by who deploys a province's system.
 
-Source: the vendor summary of about 22–23/6/2025 (before the 1/7/2025 switch; later
-changes of vendor are not in the data), joined with readiness (plan-02 appendices
-4–5) and the cumulative online rate (appendix 8, table III) of 22/9/2025.
+Source: the vendor summary in force on the briefing's date (``DateFacts.vendors``: the
+latest dated on or before it, else the undated one of about 22–23/6/2025), joined with
+readiness (plan-02 appendices 4–5) and the cumulative online rate (appendix 8, table III)
+of the date.
 """
 
 from __future__ import annotations

@@ -292,42 +292,45 @@ FIRST_REPORT_YEAR = 2025
 
 
 def _refusal(p, seen: dict, today: dt.date, raw_dir: Path) -> InputError | None:
-    """Why a parsed report cannot join the others (None if it can)."""
+    """Why a parsed report cannot join the others (None if it can).
+
+    Reports of one kind sit side by side when their dates differ. That holds for the
+    standing documents too (directives notices, vendor summaries: their rows carry the
+    document's own date), so tomorrow's notice or summary dropped into data/raw joins the
+    others. Two of one kind and date cannot both be right: the second is set aside with
+    the command that replaces one by the other. Two *undated* vendor summaries are the same
+    case: nothing says which is newer, so nothing is guessed."""
     path = p.path(raw_dir)
     date = p.date
     if date is not None and date > today:
         return InputError(path, _date_line(path, date), f"a report date no later than today ({today.isoformat()})", date.isoformat())
     if date is not None and date.year < FIRST_REPORT_YEAR:
         return InputError(path, _date_line(path, date), f"a report date in {FIRST_REPORT_YEAR} or later (the two-level programme)", date.isoformat())
-    if _standing(p):
-        key = (p.kind, None)
-        if key in seen:
-            return InputError(path, 1, f"one {p.kind} document ({_replace_hint(p, seen[key], raw_dir, 'the newer version')})", f"a second one (also {seen[key].file})")
-    else:
-        key = (p.kind, p.report_date)
-        if key in seen:
-            return InputError(path, 1, f"one {p.kind} report per date ({_replace_hint(p, seen[key], raw_dir, 'a correction')})", f"a second one for {key[1] or 'no date'} (also {seen[key].file})")
+    key = (p.kind, p.report_date)
+    if key in seen:
+        first = seen[key]
+        if p.report_date is None:
+            return InputError(path, 1, f"one undated {p.kind} document ({_replace_hint(p, first, raw_dir, 'the newer version')})", f"a second one (also {first.file})")
+        what = f"one {p.kind} document per date" if _standing(p) else f"one {p.kind} report per date"
+        return InputError(path, 1, f"{what} ({_replace_hint(p, first, raw_dir, 'a correction')})", f"a second one for {p.report_date} (also {first.file})")
     seen[key] = p
     return None
 
 
 def _replace_hint(second, first, raw_dir: Path, what: str) -> str:
-    """The commands that replace one of two reports that cannot sit side by side: the newer
-    (by report date, when both have one and they differ) goes through ``add-report
-    --supersedes``, which moves the older to data/raw/superseded/ and records it."""
-    if first.report_date and second.report_date and first.report_date != second.report_date:
-        newer, older = (second, first) if second.report_date > first.report_date else (first, second)
-        lead = f"{newer.file} ({newer.report_date}) is newer than {older.file} ({older.report_date}); to replace it run"
-    else:
-        newer, older = second, first
-        lead = f"if {newer.file} is {what} of {older.file}, run"
-    place = config.relative_to_root(newer.path(raw_dir))
-    return f"{lead}: mv {shlex.quote(place)} . && briefings add-report {shlex.quote(newer.file)} --supersedes {shlex.quote(older.file)}"
+    """The commands that replace one of two reports that cannot sit side by side (same kind
+    and date, or both undated): ``add-report --supersedes`` moves the other to
+    data/raw/superseded/ and records it."""
+    place = config.relative_to_root(second.path(raw_dir))
+    return (
+        f"if {second.file} is {what} of {first.file}, run: mv {shlex.quote(place)} . && "
+        f"briefings add-report {shlex.quote(second.file)} --supersedes {shlex.quote(first.file)}"
+    )
 
 
 def _standing(p) -> bool:
-    """A standing document (vendor summary, directives notice): its tables carry no report
-    date, so a second one cannot sit beside it; a newer version supersedes it."""
+    """A standing document (vendor summary, directives notice): its tables carry the
+    document's own date (``notice_date``, ``summary_date``) instead of a report date."""
     from helpers.ingest.piece import BODY_TABLES
     from helpers.ingest.schemas import TABLES
 

@@ -7,9 +7,12 @@ same input hash and its outputs are still there. The hash covers:
   rows of the date itself, of every earlier reporting date (the sections compare with
   the previous report of each kind, rebuild trends and task histories from all earlier
   rows, and name the previous briefing), of its ``comparison_dates``, and the rows
-  without a date (provinces, vendors, directives); not whole CSVs. Rows of later dates
-  are not inputs, so adding tomorrow's report rebuilds tomorrow (and the index) only;
-  a corrected or back-dated report rebuilds its date and the dates after it;
+  without a date (provinces, the undated vendor summary); not whole CSVs. The standing
+  documents' rows are dated by the document (``notice_date``, ``summary_date``, see
+  :data:`DATE_COLUMNS`): a date reads only the notices and summaries dated on or before
+  it. Rows of later dates are not inputs, so adding tomorrow's report (or notice, or
+  vendor summary) rebuilds tomorrow (and the index) only; a corrected or back-dated
+  report rebuilds its date and the dates after it;
 * the parameters as run (params files and command-line overrides), the notebooks,
   every file of the package src/helpers/ (code and templates);
 * the versions of the tools that shape the output (read from dist-info folder names,
@@ -141,8 +144,11 @@ def params_digest(loaded: LoadedParams) -> str:
 
 
 ROW_CACHE = Path(".cache") / "table-rows.json"  # under outputs/
-ROW_CACHE_VERSION = 1
-UNDATED = ""  # the group of rows (or whole tables) without a report_date
+ROW_CACHE_VERSION = 2  # 2: rows grouped by DATE_COLUMNS (1: report_date only)
+UNDATED = ""  # the group of rows (or whole tables) without a date
+# The column that dates a table's rows, the first of these it has: the report's date, or a
+# standing document's own (helpers.analysis.standing reads them as of a briefing's date).
+DATE_COLUMNS = ("report_date", "notice_date", "summary_date")
 
 
 def _file_identity(path: Path) -> list[int]:
@@ -152,13 +158,14 @@ def _file_identity(path: Path) -> list[int]:
 
 
 def rows_by_date(path: Path) -> dict[str, str]:
-    """``report_date`` -> SHA-256 of that date's rows (in file order, with the header);
-    rows without a date, or every row of a table without the column, under ``""``."""
+    """Date (of the first of :data:`DATE_COLUMNS` the table has) -> SHA-256 of that date's
+    rows (in file order, with the header); rows without a date, or every row of a table
+    without such a column, under ``""``."""
     hashes: dict[str, Any] = {}
     with open(path, encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
         header = next(reader, [])
-        column = header.index("report_date") if "report_date" in header else None
+        column = next((header.index(name) for name in DATE_COLUMNS if name in header), None)
         head = ("\x1f".join(header) + "\n").encode()
         for row in reader:
             key = row[column] if column is not None and column < len(row) else UNDATED

@@ -104,7 +104,7 @@ def note_html(rev: Revision) -> str:
         NOTE_START,
         '<aside class="revision-note" role="note" style="border:1px solid #8a5a00;border-left-width:4px;background:#fff8e6;padding:.5rem .8rem;margin:0 0 1rem">',
         f"<p><strong>Bản sửa đổi lần {rev.number}</strong>, cập nhật lúc {e(vi_time(rev.at))} (giờ Việt Nam). "
-        f'<a href="{REVISIONS_DIR}/{rev.number}/{BRIEFING_FILE}">Bản trước</a> được lưu tại <code>{REVISIONS_DIR}/{rev.number}/</code>.</p>',
+        f'<a href="{REVISIONS_DIR}/{rev.number}/{BRIEFING_FILE}">Bản trước</a> vẫn được lưu để đối chiếu.</p>',
     ]
     if rev.headline:
         shown = rev.headline[:MAX_LISTED]
@@ -112,7 +112,7 @@ def note_html(rev: Revision) -> str:
         parts.append(f"<p>Số liệu chính thay đổi:</p><ul>{items}</ul>")
     others = len(rev.metrics)
     if others:
-        parts.append(f"<p>Tổng cộng {others} chỉ số trong tệp tóm tắt (summary.json) đã thay đổi so với bản trước.</p>")
+        parts.append(f"<p>Tổng cộng {others} chỉ số thống kê đã thay đổi so với bản trước.</p>")
     if not rev.headline and not others:
         parts.append("<p>Số liệu không đổi; nội dung trình bày đã được cập nhật.</p>")
     parts += ["</aside>", NOTE_END]

@@ -1,5 +1,6 @@
 """A build: validate params -> plan (skip unchanged dates) -> lock -> run notebooks in
-parallel -> export -> province pages (from the date's facts, no kernel) -> revision ->
+parallel (the briefing notebook also writes the date's province pages, from the facts it
+briefed: no kernel per province, no tables in this process) -> export -> revision ->
 A4 PDF of the briefing (one Chromium per build, :mod:`.pdf`) -> swap outputs/<date>/ in
 -> manifest -> index.
 
@@ -179,6 +180,9 @@ def _publish_summary(res, staging: Path):
     if summary is None:
         res.failure = execute.Failure("NoSummary", f"the notebook displayed no {SUMMARY_MIME} output (its last cell calls helpers.report.glue.show_summary)")
         return res
+    if not (staging / PROVINCES_DIR / "index.html").is_file():
+        res.failure = execute.Failure("NoProvincePages", f"the notebook wrote no {PROVINCES_DIR}/index.html into its output_dir (its last cell calls b.write_province_pages(output_dir))")
+        return res
     headline = summary.pop("headline", [])
     summaries.write_summary(staging, headline, **summary)
     return res
@@ -324,6 +328,9 @@ def _build(
 
     execute.check_kernel(plan.KERNEL_NAME)
     execute._quiet()
+    # The CLI raises the collector's thresholds for short commands (helpers.cli); a build
+    # publishes a date after another for minutes, and their reference cycles must go.
+    gc.set_threshold(700, 10, 10)
     n_tasks = len(todo) * len(notebooks)
     workers = max(1, min(jobs or default_jobs(), n_tasks))
     pool = None
@@ -498,9 +505,8 @@ def _finalize(p: plan.DatePlan, notebooks: Sequence[str], hasher: plan.InputHash
     staging = folders.staging_path(p.date)
     failures = [r for r in results if r["failure"]]
     if not failures:
-        _province_pages(p, staging, hasher.tables_dir)
         revision = revisions.prepare(p.date, staging)
-        _PDF.print(p, staging, hasher.tables_dir, rep)  # the briefing as published, revision note included
+        _PDF.print(p, staging, rep)  # the briefing as published, revision note included
         out_hashes = hashing.file_hashes(staging)
         folders.commit(p.date, staging)
         record = _record(p, hasher, notebooks, results, "ok", seconds, out_hashes)
@@ -542,7 +548,7 @@ class _PdfStage:
         self.printer = None
         self.unavailable: str | None = None
 
-    def print(self, p: plan.DatePlan, staging: Path, tables_dir: Path, rep: Reporter) -> None:
+    def print(self, p: plan.DatePlan, staging: Path, rep: Reporter) -> None:
         if os.environ.get("BRIEFINGS_PDF", "1").strip().lower() in ("0", "no", "false", "off") or self.unavailable:
             return
         from helpers.publish import pdf
@@ -557,7 +563,7 @@ class _PdfStage:
             rep.err(f"warning: PDF briefings not printed: {exc}; the HTML briefings are published")
             return
         html_path = staging / f"{plan.MAIN_NOTEBOOK}.html"
-        marking = _marking(p, _facts(p, tables_dir))
+        marking = _marking(p, staging)
         self.printer.print(html_path, staging / f"{plan.MAIN_NOTEBOOK}.pdf", marking=marking, date_label=f"Bản tin ngày {vn_date(p.date)}", stamp=p.date)
 
     def close(self) -> None:
@@ -572,28 +578,16 @@ _PDF = _PdfStage()
 PROVINCES_DIR = "provinces"  # helpers.report.links.PROVINCES_DIR (not imported: nothing heavy on a no-op run)
 
 
-def _facts(p: plan.DatePlan, tables_dir: Path):
-    """The date's facts, from this run's snapshot of the tables and the date's params (as the notebook has them)."""
-    from helpers.analysis.facts import DateFacts
-    from helpers.tables import load_table
+def _marking(p: plan.DatePlan, staging: Path) -> str:
+    """The PDF's distribution marking: the one the briefing notebook resolved (the date's own
+    reports' line, else the params' ``distribution_marking``) and put in its summary."""
+    import json
 
-    params = p.loaded.notebook_parameters()
-    return DateFacts(p.date, lambda name: load_table(name, tables_dir), params["thresholds"], params["comparison_dates"])
-
-
-def _marking(p: plan.DatePlan, facts) -> str:
-    """The distribution marking the date's own reports print, else the params' ``distribution_marking``."""
-    from helpers.report.province_page import marking
-
-    return marking(facts, p.loaded.distribution_marking)
-
-
-def _province_pages(p: plan.DatePlan, staging: Path, tables_dir: Path) -> None:
-    """outputs/<date>/provinces/<code>.html for the 34 provinces and their list, from the date's facts (no kernel)."""
-    from helpers.report.province_page import write_province_pages
-
-    facts = _facts(p, tables_dir)
-    write_province_pages(facts, staging, marking=_marking(p, facts))
+    try:
+        marking = json.loads((staging / summaries.SUMMARY_FILE).read_text(encoding="utf-8")).get("distribution_marking")
+    except (OSError, ValueError, AttributeError):
+        marking = None
+    return marking if isinstance(marking, str) and marking.strip() else p.loaded.distribution_marking
 
 
 def _update_index() -> None:

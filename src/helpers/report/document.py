@@ -17,6 +17,7 @@ import pandas as pd
 
 from helpers import config
 from helpers.analysis.facts import DateFacts
+from helpers.report import province_page
 from helpers.report import summary as summary_json
 from helpers.report.render import Html
 from helpers.report.sections import appendix, changes, claims, communes, directives, front, header, lead, plan02_tasks, ready_but_low, tasks, trends, uptake, vendors
@@ -52,8 +53,10 @@ class Briefing:
         thresholds: dict | None = None,
         processed_dir: str | Path | None = None,
         comparison_dates: Sequence[str] = (),
+        distribution_marking: str | None = None,
     ):
         self.report_date = str(report_date)
+        self.default_marking = distribution_marking
         self.processed_dir = config.resolve(processed_dir) if processed_dir else config.processed_dir()
         self.facts = DateFacts(self.report_date, lambda name: load_table(name, self.processed_dir), thresholds, comparison_dates)
         self.sources = Sources(self.facts.table("reports"), self.report_date)
@@ -86,7 +89,25 @@ class Briefing:
     def footnotes(self) -> Html:
         return self.sources.footnotes()
 
-    # ---- summary.json -------------------------------------------------------------------------
+    # ---- province pages and summary.json ------------------------------------------------------
+    @cached_property
+    def marking(self) -> str | None:
+        """The distribution marking of the PDF and the province pages: the date's own reports'
+        line where they print one, else the params' ``distribution_marking`` (None when
+        neither: an interactive session without params)."""
+        return province_page.marking(self.facts, self.default_marking) or None
+
+    def write_province_pages(self, output_dir: str | Path | None) -> int:
+        """``<output_dir>/provinces/<code>.html`` for the 34 provinces and their list, from this
+        briefing's facts (the build gives the date's staging folder; None writes nothing,
+        interactive use). Returns the number of pages written."""
+        if output_dir is None:
+            return 0
+        return len(province_page.write_province_pages(self.facts, config.resolve(output_dir), marking=self.marking or ""))
+
     @cached_property
     def summary(self) -> dict:
-        return summary_json.summary(self.facts)
+        out = summary_json.summary(self.facts)
+        if self.marking is not None:
+            out["distribution_marking"] = self.marking  # the PDF's running header (helpers.publish.runner)
+        return out

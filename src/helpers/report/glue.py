@@ -3,7 +3,8 @@
 The briefing notebook ends with ``show_summary(b.summary)``: the summary dict becomes a
 display output of its own MIME type, :data:`SUMMARY_MIME`, kept in the executed
 notebook (analysts see what the engine read). The engine takes it from there and
-writes ``outputs/<date>/summary.json``; the notebook writes no file. The output is
+writes ``outputs/<date>/summary.json`` (the notebook writes only the province pages, into the
+staging folder it is given as ``output_dir``). The output is
 tagged :data:`MACHINE_OUTPUT_TAG`, which the HTML export leaves out.
 """
 

@@ -89,7 +89,7 @@ def render_list(profiles: Mapping[int, Profile], names: Mapping[int, str], repor
     return _env().get_template("province/list.html.j2").render(css=_css(), date_vi=vn_date(report_date), rows=rows, label=label)
 
 
-def marking(f: DateFacts, default: str) -> str:
+def marking(f: DateFacts, default: str | None) -> str | None:
     """The distribution marking the date's own reports print ('Báo cáo này không đăng tải
     ...'), else ``default`` (the params' ``distribution_marking``)."""
     notices = [str(n).strip() for n in f.reports_today["notice"].dropna().unique() if str(n).strip()]

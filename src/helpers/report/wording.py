@@ -36,6 +36,17 @@ KIND_SHORT = {
     "vendor_summary": "Báo cáo tổng hợp 05 hệ thống thông tin (không ghi ngày)",
     "directives_notice": "Thông báo kết luận của VPCP",
 }
+# The short name of a dated document of a kind whose first document was undated.
+KIND_SHORT_DATED = {
+    "vendor_summary": "Báo cáo tổng hợp 05 hệ thống thông tin",
+}
+
+# Where the vendor section's vendors come from: the undated summary of June 2025, or a dated one.
+VENDORS_SOURCE_UNDATED = "theo báo cáo tổng hợp tháng 6/2025 (không ghi ngày, khoảng 22–23/6)"
+VENDORS_SOURCE_DATED = "theo báo cáo tổng hợp ngày {date}"
+# Caption of the directives table when they come from notices of other days than the briefing's.
+DIRECTIVES_CAPTION_MEETING = "Các chỉ đạo tại cuộc họp ngày {date}"
+DIRECTIVES_CAPTION_IN_FORCE = "Các chỉ đạo còn thời hạn theo thông báo ngày {dates}"
 
 # ---------------------------------------------------------------- named figures
 

@@ -2,7 +2,7 @@
 
 Layout of the source::
 
-     Hà Nội, ngày 30 tháng 6 năm 2025                      (place and date: report_date)
+     Hà Nội, ngày 30 tháng 6 năm 2025                      (place and date: report_date, notice_date)
     THÔNG BÁO
     Kết luận của Phó Thủ tướng … tại cuộc họp ngày 30 tháng 6 năm 2025 … từ ngày 01/7/2025
     ____________
@@ -418,12 +418,16 @@ def parse_directives_notice(report: RawReport) -> ParsedReport:
 
     rows = []
     items = []
+    # every row carries its notice's date: notices are kept side by side, each briefing
+    # reads those dated on or before its own date
+    dated = notice_date.isoformat()
     for d in directives:
         deadline = d.deadline.isoformat() if d.deadline else None
         for code in d.provinces or [None]:
-            rows.append({"directive_id": d.directive_id, "directive": d.text, "deadline": deadline, "province_code": code})
+            rows.append({"notice_date": dated, "directive_id": d.directive_id, "directive": d.text, "deadline": deadline, "province_code": code})
         items.append(
             {
+                "notice_date": dated,
                 "directive_id": d.directive_id,
                 "section": d.section,
                 "context": d.context,
@@ -435,7 +439,7 @@ def parse_directives_notice(report: RawReport) -> ParsedReport:
                 "source_line": d.line,
             }
         )
-    table = pd.DataFrame(rows, columns=["directive_id", "directive", "deadline", "province_code"])
+    table = pd.DataFrame(rows, columns=["notice_date", "directive_id", "directive", "deadline", "province_code"])
     table["province_code"] = table["province_code"].astype("Int64")
     item_table = pd.DataFrame(items, columns=list(items[0]) if items else None)
     item_table["provinces_stated"] = item_table["provinces_stated"].astype("Int64")

@@ -99,6 +99,23 @@ def latest_cited_document(report: RawReport) -> tuple[str, dt.date, str] | None:
     return number, date, printed
 
 
+# The place-and-date line of an administrative document's header: 'Hà Nội, ngày 1 tháng 7 năm 2025'.
+PLACE_DATE_RE = re.compile(r"^\s*[^,\d]+, ngày (\d{1,2}) tháng (\d{1,2}) năm (\d{4})\s*$")
+
+
+def place_and_date(report: RawReport, within: int) -> tuple[dt.date, int] | None:
+    """(date, line) of the place-and-date line among the first ``within`` lines, None if
+    there is none; a line of that form naming no calendar day is refused (InputError)."""
+    for number, line in enumerate(report.lines[:within], 1):
+        m = PLACE_DATE_RE.match(line)
+        if m:
+            try:
+                return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1))), number
+            except ValueError:
+                raise report.error(number, "a valid date", line.strip()) from None
+    return None
+
+
 def _announced(before: str) -> bool:
     """Whether the words just before a date announce a deadline or a plan."""
     words = f" {before} "

@@ -1,8 +1,11 @@
 """Vendor summary: which company deploys each of the five key information systems in each province.
 
 The document (``BÁO CÁO / Tổng hợp tình hình triển khai 05 Hệ thống thông tin quan trọng``)
-carries no date. It plans work "từ 22/06/2025" and cites a dispatch of 23/6/2025, so it was
-written about 22–23/6/2025; ``report_date`` stays empty and an info Finding says why.
+of June 2025 carries no date. It plans work "từ 22/06/2025" and cites a dispatch of
+23/6/2025, so it was written about 22–23/6/2025; ``report_date`` stays empty and an info
+Finding says why. A later summary that prints a place-and-date line above its title
+(``Hà Nội, ngày 1 tháng 7 năm 2025``, as the Government's documents do) is dated by it:
+``report_date`` and the tables' ``summary_date`` (empty for an undated summary) are that day.
 
 Section 1.1 (the contract, table ``vendors``)
 ---------------------------------------------
@@ -69,6 +72,7 @@ the document is undated, so its year is that of the latest document it cites.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -79,7 +83,7 @@ import pandas as pd
 from helpers.ingest.provinces import ALIASES, by_code, former_names, name_key, registry
 from helpers.ingest.rawtext import RawReport
 from helpers.ingest.parsers.base import Finding, ParsedReport, code_at, int_at, pct_at
-from helpers.ingest.parsers.printed_dates import check_printed_dates, latest_cited_document
+from helpers.ingest.parsers.printed_dates import check_printed_dates, latest_cited_document, place_and_date
 
 KIND = "vendor_summary"
 
@@ -958,10 +962,19 @@ def check_vendor_provinces_across_sections(
     return findings
 
 
+def summary_date(report: RawReport) -> dt.date | None:
+    """The date the summary prints in its header ('Hà Nội, ngày 1 tháng 7 năm 2025', above the
+    title), None for an undated summary (the first one)."""
+    title_line = next((n for n, text in enumerate(report.lines[:20], 1) if _TITLE_RE.match(text)), 20)
+    found = place_and_date(report, title_line)
+    return found[0] if found else None
+
+
 def parse_vendor_summary(report: RawReport) -> ParsedReport:
     title = _title(report)
     source_11 = f"{report.name} mục 1.1"
-    findings: list[Finding] = check_undated(report, report.name)
+    printed = summary_date(report)
+    findings: list[Finding] = check_undated(report, report.name) if printed is None else []
 
     summaries = parse_section_11(report)
     assignment: dict[tuple[int, str], str] = {}
@@ -975,12 +988,15 @@ def parse_vendor_summary(report: RawReport) -> ParsedReport:
         for code, vendor in vendors.items():
             assignment[(code, summary.system)] = vendor
 
+    # every row carries its summary's date: summaries are kept side by side, each briefing
+    # reads the latest one dated on or before its own date
+    dated = printed.isoformat() if printed else None
     vendor_rows = [
-        {"province_code": p.code, "system": system, "vendor": assignment[(p.code, system)]}
+        {"summary_date": dated, "province_code": p.code, "system": system, "vendor": assignment[(p.code, system)]}
         for p in registry()
         for system in SYSTEMS
     ]
-    tables = {"vendors": pd.DataFrame(vendor_rows, columns=["province_code", "system", "vendor"])}
+    tables = {"vendors": pd.DataFrame(vendor_rows, columns=["summary_date", "province_code", "system", "vendor"])}
     named = {"section 1.1": named_provinces_11(summaries)}
     commitments = named_provinces_commitments(report)
     if commitments is not None:
@@ -998,6 +1014,7 @@ def parse_vendor_summary(report: RawReport) -> ParsedReport:
         tables["vendors_appendix"] = pd.DataFrame(
             [
                 {
+                    "summary_date": dated,
                     "province_code": r.province_code,
                     "system": r.system,
                     "vendor": r.vendor,
@@ -1009,7 +1026,7 @@ def parse_vendor_summary(report: RawReport) -> ParsedReport:
                 for r in rows
             ],
             columns=[
-                "province_code", "system", "vendor", "vendor_as_printed", "merged_cell", "province_as_printed", "source_line"
+                "summary_date", "province_code", "system", "vendor", "vendor_as_printed", "merged_cell", "province_as_printed", "source_line"
             ],
         )
     else:
@@ -1018,13 +1035,13 @@ def parse_vendor_summary(report: RawReport) -> ParsedReport:
         )
 
     findings += check_vendor_provinces_across_sections(named, report.name)
-    findings += check_printed_dates(report, None)
+    findings += check_printed_dates(report, printed)
 
     return ParsedReport(
         kind=KIND,
         report=report,
-        report_date=None,
-        as_of="",
+        report_date=printed,
+        as_of=dated or "",
         title=title,
         tables=tables,
         findings=findings,

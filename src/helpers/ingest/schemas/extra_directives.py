@@ -7,14 +7,15 @@ per directive × named province), with where it sits in the notice's outline.
 from __future__ import annotations
 
 from helpers.ingest.schemas.spec import TableSpec
-from helpers.ingest.schemas.tables import count_col, date_col, spec, text_col
+from helpers.ingest.schemas.tables import NOTICE_DATE, count_col, date_col, spec, text_col
 
 EXTRA_TABLES: list[TableSpec] = [
     spec(
         "directive_items",
-        "Government Office notice of 30/6/2025: one row per directive, with its place in the outline, "
-        "its deadline as printed and how many provinces it names.",
+        "Government Office notices (the first of 30/6/2025): one row per directive and notice, with its place in "
+        "the outline, its deadline as printed and how many provinces it names.",
         {
+            "notice_date": date_col(NOTICE_DATE),
             "directive_id": text_col(
                 "Stable id from the numbering, e.g. 'II.3.b'; '-k' is the k-th dash bullet (bullets are not numbered)"
             ),
@@ -31,6 +32,6 @@ EXTRA_TABLES: list[TableSpec] = [
             "provinces_listed": count_col("Number of distinct provinces it lists by name (0 if none)"),
             "source_line": count_col("Line of the directive's first line in the raw file"),
         },
-        key=["directive_id"],
+        key=["notice_date", "directive_id"],
     ),
 ]

@@ -10,16 +10,17 @@ from __future__ import annotations
 import pandera.pandas as pa
 
 from helpers.ingest.schemas.spec import TableSpec
-from helpers.ingest.schemas.tables import count_col, province_col, spec, text_col
+from helpers.ingest.schemas.tables import SUMMARY_DATE, count_col, date_col, province_col, spec, text_col
 
 SYSTEMS = ["tthc", "document_management", "online_meetings", "lgsp", "reporting"]
 
 EXTRA_TABLES: list[TableSpec] = [
     spec(
         "vendors_appendix",
-        "Vendor summary, appendix table: the vendor printed per province and system (about 22–23/6/2025); "
-        "cross-checked against section 1.1 (table vendors).",
+        "Vendor summaries, appendix table: the vendor printed per province and system, one set of rows per summary "
+        "(the first, undated, of about 22–23/6/2025); cross-checked against section 1.1 (table vendors).",
         {
+            "summary_date": date_col(SUMMARY_DATE, nullable=True),
             "province_code": province_col(),
             "system": text_col("System", isin=SYSTEMS),
             "vendor": text_col(
@@ -38,6 +39,6 @@ EXTRA_TABLES: list[TableSpec] = [
             ),
             "source_line": count_col("Line of the system label in the raw file"),
         },
-        key=["province_code", "system"],
+        key=["summary_date", "province_code", "system"],
     ),
 ]

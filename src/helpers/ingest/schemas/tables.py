@@ -60,6 +60,8 @@ def _spec(name: str, description: str, columns: dict[str, pa.Column], key=(), so
 
 
 REPORT_DATE = "Date of the report the row comes from"
+NOTICE_DATE = "Date of the directives notice the row comes from (its place-and-date line)"
+SUMMARY_DATE = "Printed date of the vendor summary the row comes from; empty for an undated summary"
 
 CORE_TABLES = [
     _spec(
@@ -206,24 +208,30 @@ CORE_TABLES = [
     ),
     _spec(
         "vendors",
-        "Vendor summary (about 22–23/6/2025): who deploys each of the five key systems in each province.",
+        "Vendor summaries: who deploys each of the five key systems in each province, one set of rows per summary "
+        "(the first, undated, of about 22–23/6/2025). A briefing of date D uses the latest summary dated on or "
+        "before D; an undated summary counts as older than any dated one.",
         {
+            "summary_date": date_col(SUMMARY_DATE, nullable=True),
             "province_code": province_col(),
             "system": text_col("System", isin=["tthc", "document_management", "online_meetings", "lgsp", "reporting"]),
             "vendor": text_col("Vendor short name ('VNPT', 'Viettel', ..., 'Tự phát triển' for self-developed)"),
         },
-        key=["province_code", "system"],
+        key=["summary_date", "province_code", "system"],
     ),
     _spec(
         "directives",
-        "Government Office notice of 30/6/2025: each directive and the provinces it names (one row per province; empty code if it names none).",
+        "Government Office notices (the first of 30/6/2025): each directive and the provinces it names (one row per "
+        "province; empty code if it names none), one set of rows per notice. A briefing of date D uses every notice "
+        "dated on or before D; a directive a later notice repeats (same words, dates aside) is taken from the later one.",
         {
+            "notice_date": date_col(NOTICE_DATE),
             "directive_id": text_col("Stable id from the notice's numbering"),
             "directive": text_col("Directive text as printed"),
             "deadline": date_col("Deadline, where stated", nullable=True),
             "province_code": province_col(nullable=True),
         },
-        key=["directive_id", "province_code"],
+        key=["notice_date", "directive_id", "province_code"],
     ),
     _spec(
         "data_quality",

@@ -3,7 +3,7 @@ documents it is made of (listed in the appendix)."""
 
 from __future__ import annotations
 
-from helpers.analysis.facts import DAILY, DIRECTIVES, PLAN02, DateFacts
+from helpers.analysis.facts import DAILY, PLAN02, DateFacts
 from helpers.report.formats import vn_date, vn_datetime
 from helpers.report.render import Html, para, render
 from helpers.report.sections.sources import Sources
@@ -42,7 +42,7 @@ def data_available(f: DateFacts) -> Html:
         lines.append("tiến độ các nhiệm vụ sẵn sàng của 34 tỉnh, thành phố (báo cáo ngày của Bộ KH&CN)")
     if f.has(PLAN02):
         lines.append("tiến độ nhiệm vụ giai đoạn 2 theo tỉnh, nhiệm vụ quá hạn, mức độ sẵn sàng của 3.321 xã, phường, hồ sơ nộp trực tuyến trên Cổng DVCQG và các vướng mắc (báo cáo Kế hoạch 02)")
-    if f.has(DIRECTIVES):
+    if not f.directives.empty:  # a notice of this day, or running directives of an earlier one
         lines.append("các chỉ đạo của Phó Thủ tướng kèm thời hạn")
     missing = []
     if not f.has(DAILY) and not f.has(PLAN02):  # plan-02 has its own task appendices (1–3)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from helpers.analysis.facts import OCR_MARK
 from helpers.report.formats import vn_date, vn_datetime
 from helpers.report.render import EMPTY, Html, inline, render
-from helpers.report.wording import KIND_LABELS, KIND_SHORT
+from helpers.report.wording import KIND_LABELS, KIND_SHORT, KIND_SHORT_DATED
 
 # What a cite stands for: (document kind, part, report date or None for undated documents).
 Cite = tuple[str, str, "str | None"]
@@ -20,8 +20,10 @@ Cite = tuple[str, str, "str | None"]
 def document_name(kind: str, date) -> str:
     """How a leader names a document: its kind and date ('Báo cáo Kế hoạch 02-KH/BCĐTW
     ngày 22/9/2025'), never its file name."""
-    name = KIND_SHORT.get(kind, KIND_LABELS.get(kind, "Tài liệu nguồn"))
-    return f"{name} ngày {vn_date(date)}" if isinstance(date, str) else name
+    if isinstance(date, str):
+        name = KIND_SHORT_DATED.get(kind) or KIND_SHORT.get(kind, KIND_LABELS.get(kind, "Tài liệu nguồn"))
+        return f"{name} ngày {vn_date(date)}"
+    return KIND_SHORT.get(kind, KIND_LABELS.get(kind, "Tài liệu nguồn"))
 
 
 def document_names(reports) -> dict[str, str]:
@@ -42,6 +44,8 @@ class Sources:
         docs = self._docs.get(kind, [])
         if date is not None:
             docs = [d for d in docs if d["report_date"] == date]
+        else:  # an undated document when the kind has one (the first vendor summary beside dated ones)
+            docs = [d for d in docs if not isinstance(d["report_date"], str)] or docs
         return docs[0] if docs else None
 
     def describe(self, kind: str, date: str | None = None) -> Html:

@@ -8,13 +8,17 @@ from helpers.analysis.facts import PLAN02, DateFacts
 from helpers.report.names import name_of
 from helpers.report.render import EMPTY, Html, f_num2, f_pct, f_text, heading, join, para, table
 from helpers.report.sections.sources import Sources
+from helpers.report.formats import vn_date
+from helpers.report.wording import VENDORS_SOURCE_DATED, VENDORS_SOURCE_UNDATED
 
 
 def html(f: DateFacts, sources: Sources) -> Html:
     if not f.has(PLAN02):
         return EMPTY
     lens = frame(f)
-    cite_v = sources.cite("vendor_summary", "mục 1.1")
+    cite_v = sources.cite("vendor_summary", "mục 1.1", f.vendor_summary_date)
+    dated = f.vendor_summary_date
+    source = VENDORS_SOURCE_DATED.format(date=vn_date(dated)) if dated else VENDORS_SOURCE_UNDATED
     small_note = EMPTY
     if lens["small_group"].any():
         small_note = para(f"(*) Nhóm dưới {int(f.thresholds.small_group_n)} tỉnh: chỉ mang tính tham khảo, không đủ để so sánh giữa các nhà cung cấp.", cls="absent")
@@ -22,7 +26,7 @@ def html(f: DateFacts, sources: Sources) -> Html:
         [
             heading(2, "Theo nhà cung cấp hệ thống giải quyết thủ tục hành chính"),
             para(
-                "Nhà cung cấp hệ thống giải quyết TTHC theo báo cáo tổng hợp tháng 6/2025 (không ghi ngày, khoảng 22–23/6); "
+                f"Nhà cung cấp hệ thống giải quyết TTHC {source}; "
                 "bảng so sánh trung vị chỉ số sẵn sàng và tỷ lệ nộp trực tuyến theo nhóm. Nhóm nhỏ chỉ mang tính tham khảo: "
                 "chênh lệch giữa các nhóm không chứng minh phần mềm là nguyên nhân.",
                 cite_v,

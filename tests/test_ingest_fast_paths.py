@@ -259,3 +259,23 @@ def test_workers_write_the_bytes_of_one_process_and_a_bad_table_stops_them(monke
     with pytest.raises(ingest.ValidationError, match="commune_status"):
         writer.finish(bad)
     writer.close()
+
+
+# --- whitespace: str methods in place of \s regexes -----------------------------------------------
+
+
+def test_str_whitespace_is_the_regex_whitespace():
+    """The parsers' blank-line test (``text.strip()``) and space normalisation (``split``)
+    stand for ``^\\s*$`` and ``\\s+``: both must see the same characters as whitespace."""
+    import re
+    import sys
+
+    from helpers.ingest.parsers.plan02 import _SPACES_RE, _norm
+    from helpers.ingest.parsers.plan02_blocs import _BLANK_RE
+
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        assert ch.isspace() == bool(re.fullmatch(r"\s", ch)), hex(code)
+    for text in ["", " ", "\u00a0\u2003\t", " a\u00a0 b\u3000c \n", "x", "\u200bx\u200b", "a\x1cb\x1fc\x85d"]:
+        assert _norm(text) == _SPACES_RE.sub(" ", text).strip()
+        assert bool(text.strip()) == (not _BLANK_RE.match(text))

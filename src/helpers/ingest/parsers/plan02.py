@@ -112,7 +112,9 @@ TRUNCATION_TOLERANCE = 0.01 + 1e-6  # ... or within one unit if the source cut t
 
 
 def _norm(text: str) -> str:
-    return _SPACES_RE.sub(" ", text).strip()
+    """Single spaces, none at either end (``_SPACES_RE.sub(" ", text).strip()``: str.split
+    and the regex's \\s agree on what whitespace is, and splitting is faster)."""
+    return " ".join(text.split())
 
 
 def _date_at(report: RawReport, text: str, line: int) -> dt.date:

@@ -157,6 +157,30 @@ def test_no_page_scrolls_sideways_on_a_390px_phone(built_project):
 
 @pytest.mark.slow
 @pytest.mark.browser
+def test_table_captions_and_stacked_rows_stay_on_a_390px_screen(built_project):
+    """A wide table scrolls inside itself, but its caption wraps within the screen (it would
+    otherwise run as wide as the table, cut at the edge); a stacked table's cells all lie
+    inside the screen."""
+    pw, browser = _browser()
+    try:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        stacked = 0
+        for path in _sample(built_project):
+            page.goto(path.as_uri())
+            captions = page.evaluate("[...document.querySelectorAll('caption')].map(c => [c.textContent.slice(0, 40), c.getBoundingClientRect().right])")
+            for text, right in captions:
+                assert right <= 390, f"{path.relative_to(built_project)}: caption {text!r} ends at {right:.0f} px"
+            cells = page.evaluate("[...document.querySelectorAll('table.stack td')].map(td => td.getBoundingClientRect().right)")
+            stacked += len(cells)
+            assert all(right <= 390 for right in cells), f"{path.relative_to(built_project)}: a stacked cell ends past 390 px"
+        assert stacked, "no stacked table in the sample"
+    finally:
+        browser.close()
+        pw.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
 def test_a_province_pages_figures_are_in_view_on_a_390px_phone(built_project):
     """The figures table stacks on a phone: every value cell lies inside the 390 px screen
     (a table scrolling inside itself would hide the values behind the long labels)."""

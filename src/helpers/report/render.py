@@ -280,4 +280,5 @@ def figure(chart, alt: str, caption: str = "", cite: Html = EMPTY, source: str =
         csv_uri=chart.csv_uri(),
         download_label=CHART_DOWNLOAD_VI,
         tall=chart.tall,
+        ranking=chart.ranking,
     )

@@ -218,6 +218,7 @@ class Chart:
     label_boxes: tuple[Box, ...] = field(default=(), repr=False)
     csv_name: str = "du-lieu.csv"
     tall: bool = False  # a long chart: printed taller than the others
+    ranking: bool = False  # a ranking of many provinces (bars): its own print height
 
     def csv_uri(self) -> str:
         return csv_data_uri(self.data)

@@ -33,7 +33,7 @@ def html(f: DateFacts, sources: Sources) -> Html:
     if len(overdue):
         parts.append(para(f"{len(overdue)} nhiệm vụ đã quá hạn mà chưa hoàn thành, theo nhóm:", cite2))
         parts.append(table(frame(f), [("group", "Nhóm nhiệm vụ", f_text), ("tasks", "Số nhiệm vụ", f_text), ("units", "Đơn vị chưa hoàn thành", f_text)],
-                           caption="Nhiệm vụ quá hạn chưa hoàn thành (Phụ lục 2)", cite=cite2, numeric=("tasks",)))
+                           caption="Nhiệm vụ quá hạn chưa hoàn thành (Phụ lục 2)", cite=cite2, numeric=("tasks",), cls="data stack"))
     found = f.findings[f.findings["check"].isin(TASK_CHECKS)]
     if len(found):
         parts.append(para(

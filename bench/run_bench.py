@@ -285,7 +285,8 @@ def output_digest(root: Path) -> dict[str, str]:
 
     out = {}
     for path in sorted((root / "outputs").glob("*/*")):
-        if path.is_file() and path.suffix in (".html", ".ipynb", ".json"):
+        # published files only: outputs/.cache/ holds caches keyed by file identity (inodes)
+        if path.is_file() and path.suffix in (".html", ".ipynb", ".json") and not path.parent.name.startswith("."):
             out[f"{path.parent.name}/{path.name}"] = hashlib.sha256(path.read_bytes()).hexdigest()
     return out
 

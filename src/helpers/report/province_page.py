@@ -1,8 +1,10 @@
 """The page of one province on one reporting date, ``provinces/<code:02d>.html``.
 
-Rendered by the engine for all 34 provinces from the date's facts (their profiles,
+Rendered for all 34 provinces from the date's facts (their profiles,
 :attr:`DateFacts.profiles <helpers.analysis.facts.DateFacts.profiles>`) with a Jinja
-template (autoescape on: report text is untrusted), no kernel per province. The page
+template (autoescape on: report text is untrusted), no kernel per province: the briefing
+notebook's last cell writes them (:meth:`helpers.report.Briefing.write_province_pages`),
+with the facts its kernel already holds. The page
 uses the briefing's stylesheet, so it prints and reads on a phone like the briefing;
 it links back to the briefing and the index and contains nothing but Vietnamese.
 """

@@ -104,6 +104,10 @@ def test_changes_since_previous(ingested):
     assert "đầu tiên" in first
     second = Briefing("2025-06-30", THRESHOLDS, ingested).section("changes").body
     assert "623" in second and "882" in second and "259" in second
+    # each change as leaders read it: signed, a percentage's in points; the values from the facts
+    changes = Briefing("2025-06-30", THRESHOLDS, ingested).facts.changes.set_index("name")["change"]
+    assert f">+{int(changes['task_province_done'])}<" in second and f">−{abs(int(changes['provinces_with_open_tasks']))}<" in second
+    assert f">+{changes['task_province_done_pct']:.2f} điểm %<".replace(".", ",") in second
     sept = Briefing("2025-09-22", THRESHOLDS, ingested, SEPTEMBER_COMPARISONS).section("changes").body
     assert "30/6/2025" in sept and "<table" not in sept  # different kinds of report: nothing shared
 

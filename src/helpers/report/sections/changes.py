@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.analysis.facts import DateFacts
-from helpers.report.formats import vn_date
+from helpers.report.formats import signed, vn_date
 from helpers.report.render import Html, absent, f_auto, f_text, heading, join, para, table
 from helpers.report.sections.sources import Sources
 from helpers.report.wording import METRIC_LABELS_VI
@@ -37,14 +37,26 @@ def html(f: DateFacts, sources: Sources) -> Html:
             head,
             table(
                 frame(f),
-                [("label", "Chỉ số", f_text), ("before", vn_date(previous), f_auto), ("after", vn_date(f.report_date), f_auto), ("change", "Thay đổi", f_auto)],
+                [("label", "Chỉ số", f_text), ("before", vn_date(previous), f_auto), ("after", vn_date(f.report_date), f_auto), ("change_text", "Thay đổi", f_text)],
                 caption=f"So với bản tin ngày {vn_date(previous)}",
                 cite=cite,
-                numeric=("before", "after", "change"),
+                numeric=("before", "after", "change_text"),
             ),
         ]
     )
 
 
 def frame(f: DateFacts) -> pd.DataFrame:
-    return f.changes.assign(label=f.changes["name"].map(METRIC_LABELS_VI))
+    """The metrics of both dates; ``change_text`` is the change as leaders read it: with its
+    sign, and in percentage points ("điểm %") for a percentage (a metric named ``*_pct``)."""
+    changes = f.changes
+    texts = [change_text(name, change) for name, change in zip(changes["name"], changes["change"])]
+    return changes.assign(label=changes["name"].map(METRIC_LABELS_VI), change_text=texts)
+
+
+def change_text(name: str, change) -> str:
+    if change is None or change != change:  # a metric one of the dates lacks
+        return "—"
+    if str(name).endswith("_pct"):
+        return signed(float(change), 2)
+    return signed(float(change), 0 if float(change).is_integer() else 2, "")

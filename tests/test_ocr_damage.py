@@ -69,6 +69,24 @@ def test_the_damage_is_real(reference_30):
     assert damage(clean, seed=1, level=0.0) == clean
 
 
+@pytest.mark.parametrize("where", ["Khó khăn, vướng", "Khó khăn,", "Đề xuất, kiến"])
+def test_a_label_broken_across_lines_is_read_across_the_break(tmp_path, reference_30, where):
+    """A scan breaks a line inside a province's label ('Lào Cai: Khó khăn, vướng' / 'mắc: ...'):
+    the same figures, the label read across the break (seed 68 at level 0.1 did this)."""
+    text = (RAW / CLEAN_30).read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    labelled = [i for i, line in enumerate(lines) if ": " + where in line and line.split(":")[0].strip()[:1].isupper()]
+    assert labelled, where
+    i = labelled[0]
+    cut = lines[i].index(where) + len(where)
+    lines[i] = lines[i][:cut].rstrip() + "\n" + lines[i][cut:].lstrip()
+    path = tmp_path / "broken-label.txt"
+    path.write_text("".join(lines), encoding="utf-8")
+    got = figures(parse_report(path))
+    for name in reference_30:
+        pd.testing.assert_frame_equal(got[name], reference_30[name], obj=name)
+
+
 def test_the_27_6_extract_damaged_again_reads_the_same_figures(tmp_path):
     reference = figures(parse_report(RAW / OCR_27))
     results = [outcome(tmp_path, OCR_27, seed, 0.1, reference) for seed in range(5)]

@@ -591,6 +591,14 @@ def _read_body(report: RawReport, folded: list[str], node: _Node, findings: list
             item = _Item(number, code, kind)
             items.append(item)
             inline = _split_label(rest_raw)
+            if inline is None and ":" not in rest_raw and rest_raw.strip():
+                # A scan may break the line inside the label ('Lào Cai: Khó khăn, vướng' /
+                # 'mắc: ...'): read the label across the break, never as the paragraph's text.
+                following = _next_text_line(report, node, number)
+                if following is not None:
+                    across = _split_label(rest_raw.rstrip() + " " + report.lines[following - 1].strip())
+                    if across is not None and _fold(rest_raw).strip() and _starts_a_label(_fold(rest_raw)):
+                        inline, number = across, following
             if inline is not None:
                 item.kind, item.labelled = inline[0], True
                 kind = inline[0]
@@ -631,6 +639,20 @@ def _read_body(report: RawReport, folded: list[str], node: _Node, findings: list
         line = status.not_done_line or status.deadline_line
         raise report.error(line, f"the count of provinces done ('Số lượng tỉnh ... hoàn thành: D/T') of task {node.node_id} before this line", report.lines[line - 1].strip())
     return status, items
+
+
+def _next_text_line(report: RawReport, node: _Node, number: int) -> int | None:
+    """The next non-blank line of the task's body after ``number``, if any."""
+    following = number + 1
+    while following <= node.body_end and not report.lines[following - 1].strip():
+        following += 1
+    return following if following <= node.body_end else None
+
+
+def _starts_a_label(folded_rest: str) -> bool:
+    """Whether the words before a line break are the first words of a label ('kho khan, vuong')."""
+    words = " ".join(folded_rest.replace(",", " ").split())
+    return any(label.startswith(words) for label in ("kho khan vuong mac", "de xuat kien nghi")) and len(words) >= 3
 
 
 def _split_label(rest_raw: str) -> tuple[str, str] | None:

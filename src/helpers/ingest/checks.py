@@ -169,15 +169,21 @@ def _dossier_checks(by_date: ByDate, previous, current) -> list[dict]:
     end_now, end_then = cum_now[0][3], cum_then[0][3]
     if not day or not _next_day(end_then, end_now):
         return out
-    day_by_province = {r[1]: r[6] for r in day}
-    for now, then in national:
-        growth = int(now[6] - then[6])
-        expected = day_by_province.get(now[1])
+    growths = [(now[1], int(now[6] - then[6])) for now, then in national]
+    return out + _growth_findings(current, previous, growths, {r[1]: r[6] for r in day}, end_then, end_now)
+
+
+def _growth_findings(current, previous, growths, day_by_province: dict, end_then, end_now) -> list[dict]:
+    """``cumulative_grows_by_day`` for each (province, growth of its cumulative total) whose
+    growth misses the day's dossiers by more than the tolerance."""
+    out = []
+    for province, growth in growths:
+        expected = day_by_province.get(province)
         if expected is None:
             continue
         tolerance = max(CUMULATIVE_TOLERANCE_MIN, CUMULATIVE_TOLERANCE_SHARE * expected)
         if abs(growth - expected) > tolerance:
-            out.append(_finding(current, previous, "cumulative_grows_by_day", f"province {int(now[1])}: cumulative total grew by {growth} ({end_then} to {end_now}) but the day had {int(expected)} dossiers"))
+            out.append(_finding(current, previous, "cumulative_grows_by_day", f"province {int(province)}: cumulative total grew by {growth} ({end_then} to {end_now}) but the day had {int(expected)} dossiers"))
     return out
 
 
@@ -216,16 +222,8 @@ def _dossier_checks_frames(by_date: ByDate, previous, current) -> list[dict]:
     end_now, end_then = cum_now["period_end"].iloc[0], cum_then["period_end"].iloc[0]
     if day.empty or not _next_day(end_then, end_now):
         return out
-    day_by_province = dict(zip(day["province_code"], day["total"]))
-    for row in national.itertuples(index=False):
-        growth = int(row.total - row.total_then)
-        expected = day_by_province.get(row.province_code)
-        if expected is None:
-            continue
-        tolerance = max(CUMULATIVE_TOLERANCE_MIN, CUMULATIVE_TOLERANCE_SHARE * expected)
-        if abs(growth - expected) > tolerance:
-            out.append(_finding(current, previous, "cumulative_grows_by_day", f"province {int(row.province_code)}: cumulative total grew by {growth} ({end_then} to {end_now}) but the day had {int(expected)} dossiers"))
-    return out
+    growths = [(row.province_code, int(row.total - row.total_then)) for row in national.itertuples(index=False)]
+    return out + _growth_findings(current, previous, growths, dict(zip(day["province_code"], day["total"])), end_then, end_now)
 
 
 _GREEN_COLUMNS = ("province_code", "green_pct", "green_pct_change")

@@ -223,6 +223,9 @@ class Browser:
                     pass
 
 
+_FORCE_LAYOUT = "void document.documentElement.getBoundingClientRect()"
+
+
 def print_to_pdf(browser: Browser, url: str, *, allowed: Callable[[str], bool], script: str | None, options: dict) -> bytes:
     """Load ``url`` in a new tab (every request ``allowed`` refuses fails), run ``script``
     (a JavaScript function), switch to print media and print with ``options``
@@ -244,11 +247,16 @@ def print_to_pdf(browser: Browser, url: str, *, allowed: Callable[[str], bool], 
         if navigated.get("errorText"):
             raise DevToolsError(f"could not open {url}: {navigated['errorText']}")
         browser.wait_event("Page.loadEventFired", session)
-        if script:
-            done = browser.call("Runtime.evaluate", {"expression": f"({script})()", "awaitPromise": True}, session)
-            if "exceptionDetails" in done:
-                raise DevToolsError(f"the page script failed: {done['exceptionDetails'].get('text', '')}")
+        # Layout is forced at each step (fonts ready, then before and after the script and after
+        # the switch to print media), so the page reaches the printer through the same states
+        # whether or not the busy machine happened to paint a frame in between: a frame painted
+        # or not left a footnote mark 0.19 pt apart in two builds of the same HTML.
+        prepared = f"(async () => {{ await document.fonts.ready; {_FORCE_LAYOUT}; await ({script or '() => {}'})(); {_FORCE_LAYOUT}; }})()"
+        done = browser.call("Runtime.evaluate", {"expression": prepared, "awaitPromise": True}, session)
+        if "exceptionDetails" in done:
+            raise DevToolsError(f"the page script failed: {done['exceptionDetails'].get('text', '')}")
         browser.call("Emulation.setEmulatedMedia", {"media": "print"}, session)
+        browser.call("Runtime.evaluate", {"expression": _FORCE_LAYOUT}, session)
         printed = browser.call("Page.printToPDF", options, session)
         return base64.b64decode(printed["data"])
     finally:

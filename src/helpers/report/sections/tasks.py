@@ -52,6 +52,7 @@ def html(f: DateFacts, sources: Sources) -> Html:
         caption=f"Tiến độ từng nhiệm vụ đến {vn_date(date)}",
         cite=cite + title_note,
         numeric=("done_of", "done_pct"),
+        cls="data stack",  # on a phone, a task a card: its name and province list in full width
         # highlight what is late or due, not every unfinished task
         row_class=lambda r: "warn" if r["done_count"] < r["total"] and isinstance(r["deadline"], str) and r["deadline"] <= date else "",
     )

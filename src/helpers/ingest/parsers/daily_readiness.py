@@ -597,7 +597,7 @@ def _read_body(report: RawReport, folded: list[str], node: _Node, findings: list
                 following = _next_text_line(report, node, number)
                 if following is not None:
                     across = _split_label(rest_raw.rstrip() + " " + report.lines[following - 1].strip())
-                    if across is not None and _fold(rest_raw).strip() and _starts_a_label(_fold(rest_raw)):
+                    if across is not None and _starts_a_label(_fold(rest_raw)):
                         inline, number = across, following
             if inline is not None:
                 item.kind, item.labelled = inline[0], True
@@ -650,9 +650,9 @@ def _next_text_line(report: RawReport, node: _Node, number: int) -> int | None:
 
 
 def _starts_a_label(folded_rest: str) -> bool:
-    """Whether the words before a line break are the first words of a label ('kho khan, vuong')."""
+    """Whether the words before a line break (three letters at least) begin a label ('kho khan, vuong')."""
     words = " ".join(folded_rest.replace(",", " ").split())
-    return any(label.startswith(words) for label in ("kho khan vuong mac", "de xuat kien nghi")) and len(words) >= 3
+    return len(words) >= 3 and any(" ".join(label.replace(",", " ").split()).startswith(words) for label in _LABEL_START.keys)
 
 
 def _split_label(rest_raw: str) -> tuple[str, str] | None:

@@ -14,8 +14,8 @@ ROW = 18  # one bar's row
 BAR = 12
 HEADER = 20  # the row above the bars that carries the reference line's label
 GUTTER = 6
-# More rows than this and the chart prints taller (figure class "tall"): at the common
-# height cap 34 rows would print their names at about 4 pt.
+# More rows than this and the chart is a ranking, printed taller (figure class "ranking"):
+# at the common height cap 34 rows would print their names at about 4.5 pt.
 TALL_ROWS = 16
 
 
@@ -80,6 +80,5 @@ def ranked_bars(
         legend=tuple(legend),
         label_boxes=tuple(boxes),
         csv_name=csv_name,
-        tall=len(names) > TALL_ROWS,
         ranking=len(names) > TALL_ROWS,
     )
